@@ -1,0 +1,137 @@
+"""Files: NetCDF datasets, runs and cubes, written atomically, with provenance.
+
+Only this module knows file formats.  Every write goes to a temporary file in the target's
+folder, then ``os.replace`` moves it into place, so a killed job never leaves a half-written
+output that Snakemake (or a reader) would take for a finished one.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+#: long names of the sweep coordinates (the config keys)
+SWEEP_LONG_NAMES = {
+    "model": "data distribution", "n_visible": "number of visible units N",
+    "beta": "inverse temperature beta", "n_samples": "number of training samples",
+    "alpha": "alpha = N / number of training samples", "n_test": "number of test samples",
+    "q": "number of Potts states q",
+    "n_hidden": "number of hidden units M", "visible": "visible unit type",
+    "hidden": "hidden unit type", "init_std": "standard deviation of the initial weights",
+    "algorithm": "training algorithm", "gibbs_steps": "Gibbs sweeps per update",
+    "learning_rate": "learning rate", "batch_size": "mini-batch size",
+    "epochs": "number of epochs", "seed": "run seed",
+}
+
+_DEPENDENCIES = ("numpy", "numba", "scipy", "xarray", "netCDF4", "pandas", "snakemake")
+
+
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path``; on success move it onto ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_netcdf(dataset, path):
+    """Write ``dataset`` to ``path`` atomically (NetCDF4, compressed float variables)."""
+    encoding = {name: {"zlib": True, "complevel": 1} for name, variable in dataset.data_vars.items()
+                if variable.dtype.kind in "fiu"}
+    with atomic_path(path) as temporary:
+        dataset.to_netcdf(temporary, engine="netcdf4", encoding=encoding)
+
+
+def write_json(obj, path):
+    with atomic_path(path) as temporary:
+        Path(temporary).write_text(json.dumps(obj, indent=2, default=str))
+
+
+def git_commit():
+    """The commit of the source tree the package runs from, or 'unknown'."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=10)
+        commit = out.stdout.strip()
+        if out.returncode == 0 and commit:
+            dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                   cwd=Path(__file__).parent, capture_output=True, text=True,
+                                   timeout=10).stdout.strip()
+            return commit + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "unknown"
+
+
+def provenance():
+    """Global attributes naming the software that made a file."""
+    versions = {"python": platform.python_version()}
+    for name in ("rbmsweep",) + _DEPENDENCIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return {"software_versions": json.dumps(versions), "git_commit": git_commit()}
+
+
+# -- datasets --------------------------------------------------------------------------------
+def write_samples(train, test, path, data_args):
+    """Training and test configurations (int8) of one dataset, with the arguments that made them."""
+    dataset = xr.Dataset(
+        {
+            "train": (("sample", "visible"), train,
+                      {"long_name": "training configurations"}),
+            "test": (("test_sample", "visible"), test, {"long_name": "held-out test configurations"}),
+        },
+        coords={"visible": ("visible", np.arange(train.shape[1]), {"long_name": "visible unit (site)"})},
+        attrs={"data_args": json.dumps(data_args), **{f"data_{k}": v for k, v in data_args.items()},
+               **provenance()},
+    )
+    write_netcdf(dataset, path)
+
+
+def read_samples(path):
+    """(train, test) int8 arrays of a dataset file."""
+    with xr.open_dataset(path) as dataset:
+        return (np.ascontiguousarray(dataset["train"].values, dtype=np.int8),
+                np.ascontiguousarray(dataset["test"].values, dtype=np.int8))
+
+
+# -- runs and cubes --------------------------------------------------------------------------
+def label_run(run, spec):
+    """Give a run dataset its sweep values as length-1 dimension coordinates, and the attrs
+    that say what made it (``spec`` is a run of ``rbmsweep.config.expand_study``)."""
+    for key, value in spec["sweep"].items():
+        run = run.expand_dims({key: [value]})
+        run[key].attrs["long_name"] = SWEEP_LONG_NAMES.get(key, key)
+    run.attrs.update({
+        "study": spec["study"], "kind": spec["kind"], "run_id": spec["run_id"],
+        "seed": spec["seed"], "config": json.dumps(spec, default=str), **provenance(),
+    })
+    return run
+
+
+def combine_runs(paths):
+    """One cube from many run files: ``xr.combine_by_coords`` along the sweep dimensions."""
+    runs = [xr.load_dataset(path) for path in paths]
+    per_run = {"run_id", "config", "seed", "train_seconds"}
+    for run in runs:
+        for key in per_run:
+            run.attrs.pop(key, None)
+    cube = xr.combine_by_coords(runs, combine_attrs="drop_conflicts", join="outer")
+    cube.attrs["n_runs"] = len(runs)
+    return cube

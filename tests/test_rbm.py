@@ -1,0 +1,103 @@
+"""The RBM's exact quantities against brute-force enumeration and finite differences."""
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.special import logsumexp
+
+from rbmsweep import RBM
+
+UNIT_PAIRS = [("spin", "spin"), ("spin", "bernoulli"), ("bernoulli", "bernoulli"),
+              ("bernoulli", "spin")]
+
+
+def random_rbm(n_visible, n_hidden, visible, hidden, seed, scale=0.7, fields=True):
+    rbm = RBM(n_visible, n_hidden, visible=visible, hidden=hidden, zero_fields=not fields,
+              init_std=scale, seed=seed)
+    if fields:
+        rng = np.random.default_rng(seed + 100)
+        rbm.visible_fields = rng.normal(0, 0.5, n_visible)
+        rbm.hidden_fields = rng.normal(0, 0.5, n_hidden)
+    return rbm
+
+
+def brute_force_log_probabilities(rbm):
+    """log P(v) for every visible configuration, from the joint energy over all (v, h)."""
+    visible = np.array(list(itertools.product(rbm.visible.values, repeat=rbm.n_visible)), float)
+    hidden = np.array(list(itertools.product(rbm.hidden.values, repeat=rbm.n_hidden)), float)
+    minus_energy = (visible @ rbm.weights @ hidden.T + (visible @ rbm.visible_fields)[:, None]
+                    + (hidden @ rbm.hidden_fields)[None, :])
+    log_marginal = logsumexp(minus_energy, axis=1)
+    return visible.astype(np.int8), log_marginal - logsumexp(minus_energy)
+
+
+@pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)
+@pytest.mark.parametrize("n_hidden", [1, 3])
+def test_log_likelihood_equals_brute_force(visible, hidden, n_hidden):
+    rbm = random_rbm(7, n_hidden, visible, hidden, seed=n_hidden)
+    configurations, log_p = brute_force_log_probabilities(rbm)
+    assert np.isclose(logsumexp(log_p), 0.0)  # the brute force itself is normalised
+    ours = np.array([rbm.log_likelihood(c[None, :]) for c in configurations])
+    np.testing.assert_allclose(ours, log_p, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)
+def test_log_partition_is_the_same_enumerating_either_layer(visible, hidden):
+    # 12 hidden > 6 visible: log_partition sums over the visible layer instead
+    wide = random_rbm(6, 12, visible, hidden, seed=4)
+    _, log_p = brute_force_log_probabilities(random_rbm(6, 1, visible, hidden, seed=4))
+    narrow = RBM(12, 6, visible=hidden, hidden=visible, zero_fields=False)
+    narrow.weights = wide.weights.T.copy()
+    narrow.visible_fields, narrow.hidden_fields = wide.hidden_fields.copy(), wide.visible_fields.copy()
+    assert np.isclose(wide.log_partition(), narrow.log_partition(), atol=1e-10)
+    assert np.isclose(logsumexp(log_p), 0.0)
+
+
+@pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)
+def test_exact_gradient_matches_finite_differences(visible, hidden):
+    rbm = random_rbm(6, 2, visible, hidden, seed=7)
+    data = rbm._random_configurations(40, seed=1)
+    grad_w, grad_v, grad_h = rbm.exact_gradient(data)
+    step = 1e-6
+
+    def numeric(array, index):
+        saved = array[index]
+        array[index] = saved + step
+        up = rbm.log_likelihood(data)
+        array[index] = saved - step
+        down = rbm.log_likelihood(data)
+        array[index] = saved
+        return (up - down) / (2 * step)
+
+    for index in itertools.product(range(6), range(2)):
+        assert np.isclose(grad_w[index], numeric(rbm.weights, index), atol=1e-7)
+    for i in range(6):
+        assert np.isclose(grad_v[i], numeric(rbm.visible_fields, i), atol=1e-7)
+    for mu in range(2):
+        assert np.isclose(grad_h[mu], numeric(rbm.hidden_fields, mu), atol=1e-7)
+
+
+def test_gibbs_sampler_reaches_the_exact_distribution():
+    rbm = random_rbm(5, 2, "spin", "spin", seed=3, scale=0.6)
+    configurations, log_p = brute_force_log_probabilities(rbm)
+    samples = rbm.sample(40_000, n_steps=300, seed=5)  # this RBM mixes slowly: 30 sweeps are not enough
+    index = ((samples + 1) // 2).astype(int) @ (2 ** np.arange(4, -1, -1))
+    observed = np.bincount(index, minlength=32)
+    expected = np.exp(log_p) * len(samples)
+    chi2 = np.sum((observed - expected) ** 2 / expected)
+    assert chi2 < 31 + 5 * np.sqrt(2 * 31)  # 31 degrees of freedom, ~5 sigma
+
+
+def test_extreme_weights_give_finite_log_likelihood():
+    rbm = random_rbm(8, 2, "spin", "spin", seed=0, scale=300.0)
+    data = rbm._random_configurations(10, seed=0)
+    value = rbm.log_likelihood(data)
+    assert np.isfinite(value) and value <= 0
+
+
+def test_bad_arguments_name_the_key():
+    with pytest.raises(ValueError, match="n_hidden"):
+        RBM(10, 0)
+    with pytest.raises(ValueError, match="hidden: unknown unit type 'gauss'"):
+        RBM(10, 1, hidden="gauss")
