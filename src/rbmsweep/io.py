@@ -115,7 +115,7 @@ def read_samples(path):
 def label_run(run, spec):
     """Give a run dataset its sweep values as length-1 dimension coordinates, and the attrs
     that say what made it (``spec`` is a run of ``rbmsweep.config.expand_study``)."""
-    for key, value in spec["sweep"].items():
+    for key, value in reversed(spec["sweep"].items()):  # expand_dims prepends: keep config order
         run = run.expand_dims({key: [value]})
         run[key].attrs["long_name"] = SWEEP_LONG_NAMES.get(key, key)
     run.attrs.update({
@@ -125,13 +125,29 @@ def label_run(run, spec):
     return run
 
 
+#: dims inside one run (everything else in a run file is a length-1 sweep dim)
+RUN_DIMS = ("epoch", "visible", "hidden", "mode", "state")
+
+
 def combine_runs(paths):
-    """One cube from many run files: ``xr.combine_by_coords`` along the sweep dimensions."""
+    """One cube from many run files: ``xr.combine_by_coords`` along the sweep dimensions.
+
+    Runs of different sizes (a sweep over n_hidden, n_visible or epochs) are first put on the
+    union of their run coordinates, padded with NaN, so that only the sweep dims are combined.
+    """
     runs = [xr.load_dataset(path) for path in paths]
     per_run = {"run_id", "config", "seed", "train_seconds"}
+    union = {}
     for run in runs:
         for key in per_run:
             run.attrs.pop(key, None)
-    cube = xr.combine_by_coords(runs, combine_attrs="drop_conflicts", join="outer")
+        for dim in RUN_DIMS:
+            if dim in run.coords:
+                union.setdefault(dim, set()).update(run[dim].values.tolist())
+    union = {dim: np.array(sorted(values)) for dim, values in union.items()}
+    runs = [run.reindex({dim: values for dim, values in union.items() if dim in run.dims})
+            for run in runs]
+    cube = xr.combine_by_coords(runs, data_vars="all", coords="different", compat="no_conflicts",
+                                join="outer", combine_attrs="drop_conflicts")
     cube.attrs["n_runs"] = len(runs)
     return cube

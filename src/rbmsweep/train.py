@@ -128,6 +128,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                "learning_rate": float(learning_rate), "batch_size": int(batch_size),
                "n_chains": n_chains, "seed": int(seed), "visible_units": rbm.visible.name,
                "hidden_units": rbm.hidden.name, "zero_fields": int(rbm.zero_fields),
+               # wall time is an attribute, not a variable: cubes must be reproducible
                "train_seconds": time.perf_counter() - started},
     )
     return add_observables(run)

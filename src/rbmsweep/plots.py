@@ -1,0 +1,122 @@
+"""Figures, drawn from cubes, aggregates and dataset files (never by training).
+
+``draw(name, inputs, output)`` draws the figure ``name`` (``FIGURES``); the workflow's figure
+rules call it with the output file's stem as the name.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+import xarray as xr  # noqa: E402
+
+from .io import atomic_path  # noqa: E402
+from .studies import sweep_dims  # noqa: E402
+
+sns.set_theme(style="ticks", context="paper")
+
+
+def _save(figure, output):
+    with atomic_path(output) as temporary:
+        figure.savefig(temporary, dpi=130, bbox_inches="tight", format="png")
+    plt.close(figure)
+
+
+def _facets(cube, keep=("seed",)):
+    """Up to two sweep dims for hue/rows and columns; the others are fixed at their first
+    value (returned as a title suffix) so that any sweep draws something sensible."""
+    dims = [dim for dim in sweep_dims(cube) if dim not in keep and cube.sizes[dim] > 1]
+    fixed = {dim: cube[dim].values[0] for dim in dims[2:]}
+    suffix = ", ".join(f"{dim}={value}" for dim, value in fixed.items())
+    return (dims + [None, None])[:2], fixed, suffix
+
+
+def samples(inputs, output, n_shown=60):
+    """Sample configurations of each dataset (paper Fig. 2): rows are samples, columns sites."""
+    figure, axes = plt.subplots(1, len(inputs), figsize=(2.6 * len(inputs), 3), squeeze=False)
+    for axis, path in zip(axes[0], inputs):
+        with xr.open_dataset(path) as dataset:
+            configurations = dataset["train"].values[:n_shown]
+            title = f"β = {dataset.attrs['data_beta']:g}"
+        axis.imshow(configurations, cmap="gray_r", aspect="auto", interpolation="nearest")
+        axis.set(title=title, xlabel="site i", ylabel="sample" if axis is axes[0, 0] else "")
+    figure.suptitle("training configurations (black = +1)")
+    _save(figure, output)
+
+
+def weights(inputs, output):
+    """Receptive fields w_iμ of every hidden unit at the last epoch, first seed (Figs. 3a, 4)."""
+    with xr.open_dataset(inputs[0]) as cube:
+        (row, col), fixed, suffix = _facets(cube)
+        last = cube["weights"].isel(epoch=-1).sel(fixed)
+        if "seed" in last.dims:
+            last = last.isel(seed=0)
+        frame = last.to_dataframe().reset_index().dropna(subset=["weights"])
+    grid = sns.relplot(frame, x="visible", y="weights", hue="hidden", row=row, col=col,
+                       kind="line", palette="viridis", height=2.2, aspect=1.6,
+                       facet_kws={"sharey": False})
+    grid.set_axis_labels("site i", "weight w_iμ")
+    grid.figure.suptitle(f"receptive fields at the last epoch {suffix}".strip(), y=1.02)
+    _save(grid.figure, output)
+
+
+def width_vs_xi(inputs, output):
+    """Place-field FWHM vs correlation length with its linear fit (Fig. 3b)."""
+    with xr.open_dataset(inputs[0]) as widths:
+        figure, axis = plt.subplots(figsize=(4.2, 3.2))
+        extra = [dim for dim in widths["width_mean"].dims if dim != "beta"]
+        stacked = widths.stack(group=extra) if extra else widths.expand_dims(group=[""])
+        xi = widths["xi"].values
+        for label in stacked["group"].values:
+            entry = stacked.sel(group=label)
+            name = ", ".join(f"{d}={v}" for d, v in zip(extra, np.atleast_1d(label))) if extra else ""
+            axis.errorbar(xi, entry["width_mean"], entry["width_std"], fmt="o", capsize=3,
+                          label=f"{name} measured".strip())
+            slope, intercept = float(entry["slope"]), float(entry["intercept"])
+            if np.isfinite(slope):
+                grid = np.linspace(0, xi.max() * 1.05, 50)
+                axis.plot(grid, slope * grid + intercept, "--",
+                          label=f"fit {slope:.2f} ξ + {intercept:.2f}")
+        axis.set(xlabel="correlation length ξ = 1/ln coth β", ylabel="FWHM (sites)", xlim=(0, None),
+                 ylim=(0, None))
+        axis.legend(fontsize=7)
+    _save(figure, output)
+
+
+def log_likelihood(inputs, output):
+    """Mean log-likelihood of train and test data vs epoch, mean ± s.e. over seeds."""
+    with xr.open_dataset(inputs[0]) as cube:
+        (hue, col), fixed, suffix = _facets(cube)
+        subset = cube[["log_likelihood_train", "log_likelihood_test"]].sel(fixed)
+        subset = subset.rename(log_likelihood_train="train", log_likelihood_test="test")
+        frame = subset.to_dataframe().reset_index().melt(
+            id_vars=[d for d in subset.dims], value_vars=["train", "test"], var_name="data",
+            value_name="log-likelihood").dropna()
+    if frame.empty:
+        figure, axis = plt.subplots(figsize=(4, 2))
+        axis.text(0.5, 0.5, "log-likelihood not computed (n_hidden > 20)", ha="center")
+        axis.set_axis_off()
+        _save(figure, output)
+        return
+    frame = frame[frame["epoch"] > 0]
+    grid = sns.relplot(frame, x="epoch", y="log-likelihood", hue=hue, style="data", col=col,
+                       kind="line", errorbar="se", height=2.6, aspect=1.3,
+                       palette="viridis" if hue else None, facet_kws={"sharey": False})
+    grid.set(xscale="log")
+    grid.figure.suptitle(f"exact log-likelihood per sample {suffix}".strip(), y=1.03)
+    _save(grid.figure, output)
+
+
+FIGURES = {"samples": samples, "weights": weights, "width_vs_xi": width_vs_xi,
+           "log_likelihood": log_likelihood}
+
+
+def draw(name, inputs, output):
+    try:
+        function = FIGURES[name]
+    except KeyError:
+        raise ValueError(f"figure {name!r} is unknown; known: {', '.join(FIGURES)}") from None
+    function(inputs, output)

@@ -1,0 +1,77 @@
+"""Aggregates of a study's cube: the reductions behind the papers' figures.
+
+Each function takes a cube (``rbmsweep.io.combine_runs``) and returns a small
+``xarray.Dataset`` that the figures read.  Formulas name their DESIGN section.
+"""
+
+import numpy as np
+import xarray as xr
+from scipy.stats import linregress
+
+from . import theory
+from .io import RUN_DIMS
+
+
+
+def sweep_dims(cube):
+    return [dim for dim in cube.dims if dim not in RUN_DIMS]
+
+
+def final(cube):
+    """The cube at each run's last snapshot."""
+    return cube.isel(epoch=-1)
+
+
+def place_field_widths(cube):
+    """FWHM of the place fields vs the data's correlation length ξ, with a linear fit
+    width = slope · ξ + intercept (paper Fig. 3b; ξ = 1/ln coth β, DESIGN §3.1).
+
+    Widths are those of every hidden unit at the last epoch; the fit is over all runs and
+    units with a finite width, separately for each value of the other sweep axes
+    (e.g. ``n_hidden``), with standard errors from the least-squares covariance.
+    """
+    if "beta" not in cube.dims:
+        raise ValueError("place_field_widths: the study must sweep data.beta (a list of values)")
+    widths = final(cube)["peak_width"]
+    other = [dim for dim in sweep_dims(cube) if dim not in ("beta", "seed")]
+    stacked = widths.stack(group=other) if other else widths.expand_dims(group=[0])
+    xi = theory.ising_correlation_length(cube["beta"].values)
+    results = []
+    for label in stacked["group"].values:
+        sample = stacked.sel(group=label)
+        mean = sample.mean(dim=[d for d in sample.dims if d != "beta"], skipna=True)
+        count = sample.count(dim=[d for d in sample.dims if d != "beta"])
+        std = sample.std(dim=[d for d in sample.dims if d != "beta"], skipna=True, ddof=1)
+        x = np.broadcast_to(xi[:, None], (len(xi), sample.size // len(xi))).ravel()
+        y = sample.transpose("beta", ...).values.reshape(len(xi), -1).ravel()
+        good = np.isfinite(x) & np.isfinite(y)
+        if np.unique(x[good]).size >= 2 and good.sum() >= 3:
+            fit = linregress(x[good], y[good])
+            slope, intercept = fit.slope, fit.intercept
+            slope_err, intercept_err = fit.stderr, fit.intercept_stderr
+        else:
+            slope = intercept = slope_err = intercept_err = np.nan
+        results.append(xr.Dataset({
+            "width_mean": ("beta", mean.values), "width_std": ("beta", std.values),
+            "n_widths": ("beta", count.values), "slope": slope, "slope_stderr": slope_err,
+            "intercept": intercept, "intercept_stderr": intercept_err,
+        }))
+    out = xr.concat(results, dim="group").assign_coords(group=stacked["group"])
+    out = out.unstack("group") if other else out.isel(group=0, drop=True)
+    out = out.assign_coords(beta=cube["beta"].values, xi=("beta", xi))
+    attrs = {
+        "width_mean": ("mean place-field FWHM over runs and hidden units", "site"),
+        "width_std": ("standard deviation of the FWHM over runs and hidden units", "site"),
+        "n_widths": ("number of finite FWHM values", "1"),
+        "slope": ("slope of the linear fit FWHM = slope * xi + intercept", "1"),
+        "slope_stderr": ("standard error of the slope", "1"),
+        "intercept": ("intercept of the linear fit", "site"),
+        "intercept_stderr": ("standard error of the intercept", "site"),
+        "xi": ("correlation length xi = 1 / ln coth beta", "site"),
+        "beta": ("inverse temperature beta", "1"),
+    }
+    for name, (long_name, units) in attrs.items():
+        out[name].attrs.update(long_name=long_name, units=units)
+    out.attrs.update(description="place-field width vs correlation length (paper Fig. 3b)",
+                     epoch=int(cube["epoch"].values[-1]))
+    return out

@@ -1,0 +1,12 @@
+# Place-field width vs correlation length, with its linear fit (Fig. 3b; rbmsweep.studies).
+import logging
+
+import xarray as xr
+
+from rbmsweep import io, studies
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
+with xr.open_dataset(snakemake.input[0]) as cube:
+    widths = studies.place_field_widths(cube)
+logging.info("fit: %s", widths[["slope", "intercept"]].to_dict(data="list")["data_vars"])
+io.write_netcdf(widths, snakemake.output[0])
