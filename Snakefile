@@ -17,10 +17,10 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/figures.smk"
+include: "workflow/rules/place_cells.smk"
 
 
 rule all:
+    default_target: True
     input:
         final_outputs(),
-    default_target: True

@@ -15,8 +15,8 @@ The JSON schema (``workflow/schemas/config.schema.yaml``) checks each value on i
 import itertools
 import math
 
-#: study kinds and whether their runs train an RBM
-KINDS = {"place_cells": True}
+
+from .studies import KINDS
 
 SECTIONS = ("data", "rbm", "train")
 
@@ -128,7 +128,7 @@ def check_config(config):
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, float) and not math.isfinite(item):
                         raise _error(f"{prefix}.{section}.{key}", item, "it must be a finite number")
-        if not KINDS[study_kind(name, study)]:
+        if not KINDS[study_kind(name, study)].TRAINS:
             continue
         for run in expand_study(name, study):
             n_samples = run["data"]["n_samples"]

@@ -15,7 +15,10 @@ def orient(profile):
     place field is a peak of either sign; the observables describe the positive one.
     """
     profile = np.asarray(profile, dtype=np.float64)
-    return profile if profile[np.argmax(np.abs(profile))] >= 0 else -profile
+    magnitude = np.abs(profile)
+    if not np.isfinite(magnitude).any():
+        return profile
+    return profile if profile[np.nanargmax(magnitude)] >= 0 else -profile
 
 
 def peak_center(profile):

@@ -12,15 +12,16 @@ rule cube:
         "../scripts/cube.py"
 
 
-rule place_field_widths:
+rule figure_samples:
     input:
-        "results/{study}/cube.nc",
+        study_first_seed_datasets,
     output:
-        "results/{study}/widths.nc",
+        report(
+            "results/{study}/figures/samples.png",
+            caption="../report/samples.rst",
+            category="{study}",
+        ),
     log:
-        "logs/{study}/widths.log",
-    resources:
-        mem_mb=1000,
-        runtime=5,
+        "logs/{study}/figures/samples.log",
     script:
-        "../scripts/widths.py"
+        "../scripts/figure.py"

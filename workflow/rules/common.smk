@@ -2,6 +2,7 @@
 import json
 
 from rbmsweep.config import all_datasets, all_runs, check_config, study_kind
+from rbmsweep.studies import KINDS
 
 check_config(config)
 RUNS = all_runs(config)
@@ -33,7 +34,9 @@ def dataset_spec(wildcards):
 
 
 def study_run_files(wildcards):
-    return [f"results/{wildcards.study}/runs/{run}/run.nc" for run in RUNS[wildcards.study]]
+    return [
+        f"results/{wildcards.study}/runs/{run}/run.nc" for run in RUNS[wildcards.study]
+    ]
 
 
 def study_first_seed_datasets(wildcards):
@@ -47,25 +50,16 @@ def study_first_seed_datasets(wildcards):
 def run_memory_mb(wildcards, attempt):
     """Data (int8) plus snapshots and numba/xarray overhead, more on each retry."""
     run = RUNS[wildcards.study][wildcards.run]
-    n_values = (run["data"]["n_samples"] + run["data"]["n_test"]) * run["data"]["n_visible"]
+    n_values = (run["data"]["n_samples"] + run["data"]["n_test"]) * run["data"][
+        "n_visible"
+    ]
     return int(400 + 3 * n_values / 1e6) * attempt
 
 
-STUDY_OUTPUTS = {
-    "place_cells": [
-        "cube.nc",
-        "widths.nc",
-        "figures/samples.png",
-        "figures/weights.png",
-        "figures/width_vs_xi.png",
-        "figures/log_likelihood.png",
-    ],
-}
-
-
 def final_outputs():
+    """Every file of every study (each kind lists its own in rbmsweep.studies)."""
     return [
         f"results/{study}/{name}"
         for study, kind in KIND.items()
-        for name in STUDY_OUTPUTS[kind]
+        for name in KINDS[kind].OUTPUTS
     ]

@@ -3,10 +3,11 @@ import logging
 
 import xarray as xr
 
-from rbmsweep import io, studies
+from rbmsweep import io
+from rbmsweep.studies import place_cells
 
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
 with xr.open_dataset(snakemake.input[0]) as cube:
-    widths = studies.place_field_widths(cube)
+    widths = place_cells.place_field_widths(cube)
 logging.info("fit: %s", widths[["slope", "intercept"]].to_dict(data="list")["data_vars"])
 io.write_netcdf(widths, snakemake.output[0])

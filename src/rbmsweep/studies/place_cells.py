@@ -1,25 +1,23 @@
-"""Aggregates of a study's cube: the reductions behind the papers' figures.
-
-Each function takes a cube (``rbmsweep.io.combine_runs``) and returns a small
-``xarray.Dataset`` that the figures read.  Formulas name their DESIGN section.
-"""
+"""Place-cell study (paper Figs. 2-4): receptive fields and their width vs correlation length."""
 
 import numpy as np
 import xarray as xr
 from scipy.stats import linregress
 
-from . import theory
-from .io import RUN_DIMS
+from .. import theory
+from ..io import RUN_DIMS
 
 
 
-def sweep_dims(cube):
-    return [dim for dim in cube.dims if dim not in RUN_DIMS]
-
-
-def final(cube):
-    """The cube at each run's last snapshot."""
-    return cube.isel(epoch=-1)
+TRAINS = True
+OUTPUTS = [
+    "cube.nc",
+    "widths.nc",
+    "figures/samples.png",
+    "figures/weights.png",
+    "figures/width_vs_xi.png",
+    "figures/log_likelihood.png",
+]
 
 
 def place_field_widths(cube):
@@ -32,8 +30,8 @@ def place_field_widths(cube):
     """
     if "beta" not in cube.dims:
         raise ValueError("place_field_widths: the study must sweep data.beta (a list of values)")
-    widths = final(cube)["peak_width"]
-    other = [dim for dim in sweep_dims(cube) if dim not in ("beta", "seed")]
+    widths = cube["peak_width"].isel(epoch=-1)
+    other = [dim for dim in cube.dims if dim not in RUN_DIMS if dim not in ("beta", "seed")]
     stacked = widths.stack(group=other) if other else widths.expand_dims(group=[0])
     xi = theory.ising_correlation_length(cube["beta"].values)
     results = []

@@ -1,37 +1,13 @@
-"""Figures, drawn from cubes, aggregates and dataset files (never by training).
+"""Figures of the place-cell study: samples (Fig. 2), receptive fields (Figs. 3a, 4),
+width vs correlation length (Fig. 3b), log-likelihood along training."""
 
-``draw(name, inputs, output)`` draws the figure ``name`` (``FIGURES``); the workflow's figure
-rules call it with the output file's stem as the name.
-"""
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+import xarray as xr
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from .io import atomic_path  # noqa: E402
-from .studies import sweep_dims  # noqa: E402
-
-sns.set_theme(style="ticks", context="paper")
-
-
-def _save(figure, output):
-    with atomic_path(output) as temporary:
-        figure.savefig(temporary, dpi=130, bbox_inches="tight", format="png")
-    plt.close(figure)
-
-
-def _facets(cube, keep=("seed",)):
-    """Up to two sweep dims for hue/rows and columns; the others are fixed at their first
-    value (returned as a title suffix) so that any sweep draws something sensible."""
-    dims = [dim for dim in sweep_dims(cube) if dim not in keep and cube.sizes[dim] > 1]
-    fixed = {dim: cube[dim].values[0] for dim in dims[2:]}
-    suffix = ", ".join(f"{dim}={value}" for dim, value in fixed.items())
-    return (dims + [None, None])[:2], fixed, suffix
+from ..observables import orient
+from .common import facets, save
 
 
 def samples(inputs, output, n_shown=60):
@@ -44,23 +20,26 @@ def samples(inputs, output, n_shown=60):
         axis.imshow(configurations, cmap="gray_r", aspect="auto", interpolation="nearest")
         axis.set(title=title, xlabel="site i", ylabel="sample" if axis is axes[0, 0] else "")
     figure.suptitle("training configurations (black = +1)")
-    _save(figure, output)
+    save(figure, output)
 
 
 def weights(inputs, output):
     """Receptive fields w_iμ of every hidden unit at the last epoch, first seed (Figs. 3a, 4)."""
     with xr.open_dataset(inputs[0]) as cube:
-        (row, col), fixed, suffix = _facets(cube)
+        (row, col), fixed, suffix = facets(cube)
         last = cube["weights"].isel(epoch=-1).sel(fixed)
         if "seed" in last.dims:
             last = last.isel(seed=0)
+        # w -> -w is a symmetry with zero fields and ±1 hidden units: show peaks upward
+        last = xr.apply_ufunc(orient, last, input_core_dims=[["visible"]],
+                              output_core_dims=[["visible"]], vectorize=True).rename("weights")
         frame = last.to_dataframe().reset_index().dropna(subset=["weights"])
     grid = sns.relplot(frame, x="visible", y="weights", hue="hidden", row=row, col=col,
                        kind="line", palette="viridis", height=2.2, aspect=1.6,
                        facet_kws={"sharey": False})
     grid.set_axis_labels("site i", "weight w_iμ")
     grid.figure.suptitle(f"receptive fields at the last epoch {suffix}".strip(), y=1.02)
-    _save(grid.figure, output)
+    save(grid.figure, output)
 
 
 def width_vs_xi(inputs, output):
@@ -83,13 +62,13 @@ def width_vs_xi(inputs, output):
         axis.set(xlabel="correlation length ξ = 1/ln coth β", ylabel="FWHM (sites)", xlim=(0, None),
                  ylim=(0, None))
         axis.legend(fontsize=7)
-    _save(figure, output)
+    save(figure, output)
 
 
 def log_likelihood(inputs, output):
     """Mean log-likelihood of train and test data vs epoch, mean ± s.e. over seeds."""
     with xr.open_dataset(inputs[0]) as cube:
-        (hue, col), fixed, suffix = _facets(cube)
+        (hue, col), fixed, suffix = facets(cube)
         subset = cube[["log_likelihood_train", "log_likelihood_test"]].sel(fixed)
         subset = subset.rename(log_likelihood_train="train", log_likelihood_test="test")
         frame = subset.to_dataframe().reset_index().melt(
@@ -99,7 +78,7 @@ def log_likelihood(inputs, output):
         figure, axis = plt.subplots(figsize=(4, 2))
         axis.text(0.5, 0.5, "log-likelihood not computed (n_hidden > 20)", ha="center")
         axis.set_axis_off()
-        _save(figure, output)
+        save(figure, output)
         return
     frame = frame[frame["epoch"] > 0]
     grid = sns.relplot(frame, x="epoch", y="log-likelihood", hue=hue, style="data", col=col,
@@ -107,16 +86,8 @@ def log_likelihood(inputs, output):
                        palette="viridis" if hue else None, facet_kws={"sharey": False})
     grid.set(xscale="log")
     grid.figure.suptitle(f"exact log-likelihood per sample {suffix}".strip(), y=1.03)
-    _save(grid.figure, output)
+    save(grid.figure, output)
 
 
 FIGURES = {"samples": samples, "weights": weights, "width_vs_xi": width_vs_xi,
            "log_likelihood": log_likelihood}
-
-
-def draw(name, inputs, output):
-    try:
-        function = FIGURES[name]
-    except KeyError:
-        raise ValueError(f"figure {name!r} is unknown; known: {', '.join(FIGURES)}") from None
-    function(inputs, output)

@@ -1,16 +1,18 @@
-rule figure_samples:
+# Place-cell study (paper Figs. 2-4): widths vs correlation length, receptive fields.
+
+
+rule place_field_widths:
     input:
-        study_first_seed_datasets,
+        "results/{study}/cube.nc",
     output:
-        report(
-            "results/{study}/figures/samples.png",
-            caption="../report/samples.rst",
-            category="{study}",
-        ),
+        "results/{study}/widths.nc",
     log:
-        "logs/{study}/figures/samples.log",
+        "logs/{study}/widths.log",
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
-        "../scripts/figure.py"
+        "../scripts/widths.py"
 
 
 rule figure_weights:
