@@ -18,6 +18,10 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/place_cells.smk"
+include: "workflow/rules/spectrum.smk"
+include: "workflow/rules/retarded_learning.smk"
+include: "workflow/rules/diffusion.smk"
+include: "workflow/rules/small_beta.smk"
 
 
 rule all:

@@ -45,3 +45,16 @@ def test_unwrap_follows_a_walk_across_the_boundary():
     true_path = np.cumsum(np.full(300, 0.7)) + 95.0  # crosses N = 100 twice
     wrapped = true_path % N
     np.testing.assert_allclose(observables.unwrap_centers(wrapped, N), true_path)
+
+
+def test_low_mode_fraction_of_smooth_and_rough_profiles():
+    # a pure k = 2 cosine lies entirely in the low modes; a k = 10 one not at all
+    sites = np.arange(N)
+    assert observables.low_mode_fraction(np.cos(2 * np.pi * 2 * sites / N)) == pytest.approx(1.0)
+    assert observables.low_mode_fraction(np.cos(2 * np.pi * 10 * sites / N)) == pytest.approx(0.0, abs=1e-12)
+    # white noise spreads evenly: about 5 of N modes
+    noise = np.random.default_rng(0).normal(size=(200, N))
+    mean = np.mean([observables.low_mode_fraction(row) for row in noise])
+    assert mean == pytest.approx(5 / N, rel=0.15)
+    # a broad bump is mostly low modes
+    assert observables.low_mode_fraction(bump(40.0, 12.0)) > 0.9

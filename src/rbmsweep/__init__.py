@@ -1,17 +1,34 @@
 """rbmsweep: sweeps of Restricted Boltzmann Machines trained on spin-chain data.
 
     from rbmsweep import data, RBM, train
+
+Submodules and the names above are imported on first use, so that a workflow job (the
+``rbmsweep`` command) pays only for the modules it needs.
 """
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
-
-from . import data
-from .rbm import RBM
-from .train import train
 
 try:
     __version__ = version("rbmsweep")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
+_LAZY = {"RBM": ("rbmsweep.rbm", "RBM"), "train": ("rbmsweep.train", "train")}
+_SUBMODULES = {"data", "io", "theory", "observables", "studies", "plots", "config", "units", "rbm",
+               "kernels", "cli"}
+
 __all__ = ["RBM", "data", "train", "__version__"]
+
+# TODO(lead): `train` is both a submodule and a function; import it eagerly until the module
+# is renamed, or `import rbmsweep.train` elsewhere would shadow the function.
+from .train import train  # noqa: E402
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"rbmsweep.{name}")
+    raise AttributeError(f"module 'rbmsweep' has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """The ``rbmsweep`` command that the workflow's rules call (and users may call by hand).
 
     rbmsweep data  --spec JSON --out data.nc           sample one dataset
-    rbmsweep train --spec JSON --data data.nc --out run.nc
+    rbmsweep run   --spec JSON --data data.nc --out run.nc   one run (train, or measure data)
     rbmsweep runs  config.yaml                          list the runs a config defines
 
 ``--spec`` is one run (or dataset) as produced by ``rbmsweep.config``; the rules pass it as
@@ -49,18 +49,24 @@ def command_data(args):
         time.perf_counter() - started)
 
 
-def command_train(args):
-    from . import io
-    from .rbm import RBM
-    from .train import train
+def command_run(args):
+    import xarray as xr
 
-    spec = json.loads(args.spec)
-    logging.getLogger("rbmsweep.train").info("run %s/%s", spec["study"], spec["run_id"])
-    samples, test = io.read_samples(args.data)
-    rbm_args = dict(spec["rbm"])
-    rbm = RBM(n_visible=samples.shape[1], seed=spec["seed"], **rbm_args)
-    run = train(rbm, samples, test=test if len(test) else None, seed=spec["seed"], **spec["train"])
-    io.write_netcdf(io.label_run(run, spec), args.out)
+    from . import checkpoint, io, studies
+
+    specs = json.loads(args.spec)
+    specs = specs if isinstance(specs, list) else [specs]
+    if len(specs) != len(args.data):
+        raise SystemExit(f"rbmsweep run: {len(specs)} runs but {len(args.data)} data files")
+    labelled = []
+    for spec, data_file in zip(specs, args.data):
+        logging.getLogger("rbmsweep.run").info("run %s/%s (%s)", spec["study"], spec["run_id"],
+                                               spec["kind"])
+        samples, test = io.read_samples(data_file)
+        runnable = spec if args.checkpoint is None else checkpoint.attach(
+            spec, args.checkpoint, len(specs))
+        labelled.append(io.label_run(studies.run(runnable, samples, test), spec))
+    io.write_netcdf(io.combine_job(labelled), args.out)
 
 
 def command_runs(args):
@@ -84,14 +90,23 @@ def build_parser():
     data.add_argument("--spec", required=True, help="data arguments as JSON")
     data.add_argument("--out", required=True)
     data.set_defaults(function=command_data)
-    train = commands.add_parser("train", help="train one run")
-    train.add_argument("--spec", required=True, help="the run as JSON (rbmsweep.config)")
-    train.add_argument("--data", required=True, help="dataset file of the run")
-    train.add_argument("--out", required=True)
-    train.set_defaults(function=command_train)
+    run = commands.add_parser("run", aliases=["train"],
+                              help="one run of a study: train an RBM, or measure its data")
+    run.add_argument("--spec", required=True,
+                     help="the run, or a list of runs, as JSON (rbmsweep.config)")
+    run.add_argument("--data", required=True, nargs="+", help="dataset file of each run")
+    run.add_argument("--out", required=True)
+    run.add_argument("--checkpoint", metavar="PATH",
+                     help="checkpoint file of a long training: resume from it if present, save "
+                          "the state there regularly, delete it on success (one file per seed "
+                          "beside PATH when the job has several runs)")
+    run.set_defaults(function=command_run)
     runs = commands.add_parser("runs", help="list the runs a config defines")
     runs.add_argument("config")
     runs.set_defaults(function=command_runs)
+    from .cost import add_estimate_command  # rbmsweep estimate CONFIG: core-hours per study
+
+    add_estimate_command(commands)
     return parser
 
 

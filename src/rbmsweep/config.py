@@ -8,6 +8,10 @@ times the seeds.  Paths are readable ``key~value`` segments (Snakemake Paramspac
   shared by every run of every study that uses the same data parameters and data seed;
 - a run: ``<study>/runs/beta~1.0/n_hidden~3/seed~0`` (only the swept keys, then the seed).
 
+A job computes one or more runs: ``seeds_per_job`` (a study key, default 1) puts that many
+seeds of one sweep point in one job and one file, ``.../n_hidden~3/seed~0+1+2/run.nc``, so
+that sweeps of many tiny runs are not dominated by process start-up.
+
 The JSON schema (``workflow/schemas/config.schema.yaml``) checks each value on its own;
 ``check_config`` checks what a schema cannot: relations between keys.
 """
@@ -98,13 +102,31 @@ def expand_study(name, study):
                 "n_samples": _n_samples(name, data), "n_test": data.get("n_test", 1000),
                 "seed": data.get("seed", seed),
             }
-            run_id = "/".join(f"{key}~{format_value(value)}" for key, value in sweep.items())
+            point = "/".join(f"{key}~{format_value(value)}" for key, value in sweep.items()
+                             if key != "seed")
+            run_id = f"{point}/seed~{seed}".lstrip("/")
             runs.append({
-                "study": name, "kind": kind, "run_id": run_id, "seed": seed,
+                "study": name, "kind": kind, "run_id": run_id, "point": point, "seed": seed,
                 "dataset_id": dataset_id(data_args), "data": data_args,
                 "rbm": sections["rbm"], "train": sections["train"], "sweep": sweep,
             })
     return runs
+
+
+def group_jobs(study, runs):
+    """Runs grouped into jobs of ``seeds_per_job`` consecutive seeds of one sweep point, by
+    job id (``<point>/seed~0+1+2``)."""
+    size = study.get("seeds_per_job", 1)
+    by_point = {}
+    for run in runs:
+        by_point.setdefault(run["point"], []).append(run)
+    jobs = {}
+    for point, point_runs in by_point.items():
+        for start in range(0, len(point_runs), size):
+            chunk = point_runs[start:start + size]
+            seeds = "+".join(str(run["seed"]) for run in chunk)
+            jobs[f"{point}/seed~{seeds}".lstrip("/")] = chunk
+    return jobs
 
 
 def dataset_id(data_args):
@@ -143,6 +165,12 @@ def check_config(config):
 def all_runs(config):
     """Runs of every study, by study name then run id."""
     return {name: {run["run_id"]: run for run in expand_study(name, study)}
+            for name, study in config["studies"].items()}
+
+
+def all_jobs(config):
+    """Jobs of every study (lists of runs), by study name then job id."""
+    return {name: group_jobs(study, expand_study(name, study))
             for name, study in config["studies"].items()}
 
 

@@ -15,7 +15,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
-import xarray as xr
 
 #: long names of the sweep coordinates (the config keys)
 SWEEP_LONG_NAMES = {
@@ -90,25 +89,38 @@ def provenance():
 
 # -- datasets --------------------------------------------------------------------------------
 def write_samples(train, test, path, data_args):
-    """Training and test configurations (int8) of one dataset, with the arguments that made them."""
-    dataset = xr.Dataset(
-        {
-            "train": (("sample", "visible"), train,
-                      {"long_name": "training configurations"}),
-            "test": (("test_sample", "visible"), test, {"long_name": "held-out test configurations"}),
-        },
-        coords={"visible": ("visible", np.arange(train.shape[1]), {"long_name": "visible unit (site)"})},
-        attrs={"data_args": json.dumps(data_args), **{f"data_{k}": v for k, v in data_args.items()},
-               **provenance()},
-    )
-    write_netcdf(dataset, path)
+    """Training and test configurations (int8) of one dataset, with the arguments that made
+    them.  Written with netCDF4 directly (no xarray import: data jobs are many and short);
+    ``xr.open_dataset`` reads it like any other file."""
+    import netCDF4
+
+    with atomic_path(path) as temporary:
+        with netCDF4.Dataset(temporary, "w") as dataset:
+            dataset.createDimension("sample", train.shape[0])
+            dataset.createDimension("test_sample", test.shape[0])
+            dataset.createDimension("visible", train.shape[1])
+            visible = dataset.createVariable("visible", "i8", ("visible",))
+            visible[:] = np.arange(train.shape[1])
+            visible.long_name = "visible unit (site)"
+            for name, values, dims, long_name in (
+                    ("train", train, ("sample", "visible"), "training configurations"),
+                    ("test", test, ("test_sample", "visible"), "held-out test configurations")):
+                variable = dataset.createVariable(name, "i1", dims, zlib=True, complevel=1)
+                variable[:] = values
+                variable.long_name = long_name
+            dataset.setncatts({"data_args": json.dumps(data_args),
+                               **{f"data_{key}": value for key, value in data_args.items()},
+                               **provenance()})
 
 
 def read_samples(path):
     """(train, test) int8 arrays of a dataset file."""
-    with xr.open_dataset(path) as dataset:
-        return (np.ascontiguousarray(dataset["train"].values, dtype=np.int8),
-                np.ascontiguousarray(dataset["test"].values, dtype=np.int8))
+    import netCDF4
+
+    with netCDF4.Dataset(path) as dataset:
+        dataset.set_auto_mask(False)
+        return (np.ascontiguousarray(dataset["train"][:], dtype=np.int8),
+                np.ascontiguousarray(dataset["test"][:], dtype=np.int8))
 
 
 # -- runs and cubes --------------------------------------------------------------------------
@@ -125,8 +137,21 @@ def label_run(run, spec):
     return run
 
 
+def combine_job(runs):
+    """The runs of one job (labelled by ``label_run``) as one dataset, with the per-run
+    attributes kept as JSON lists."""
+    import xarray as xr
+
+    job = runs[0].copy() if len(runs) == 1 else xr.combine_by_coords(
+        runs, combine_attrs="drop_conflicts")
+    job.attrs["run_ids"] = json.dumps([run.attrs["run_id"] for run in runs])
+    job.attrs["train_seconds_per_run"] = json.dumps([run.attrs.get("train_seconds", 0.0)
+                                                     for run in runs])
+    return job
+
+
 #: dims inside one run (everything else in a run file is a length-1 sweep dim)
-RUN_DIMS = ("epoch", "visible", "hidden", "mode", "state")
+RUN_DIMS = ("epoch", "visible", "hidden", "mode", "state", "rank")
 
 
 def combine_runs(paths):
@@ -135,8 +160,10 @@ def combine_runs(paths):
     Runs of different sizes (a sweep over n_hidden, n_visible or epochs) are first put on the
     union of their run coordinates, padded with NaN, so that only the sweep dims are combined.
     """
+    import xarray as xr
+
     runs = [xr.load_dataset(path) for path in paths]
-    per_run = {"run_id", "config", "seed", "train_seconds"}
+    per_run = {"run_id", "config", "seed", "train_seconds", "run_ids", "train_seconds_per_run"}
     union = {}
     for run in runs:
         for key in per_run:

@@ -68,6 +68,24 @@ def weight_max(profile):
     return float(np.max(np.abs(profile)))
 
 
+def low_mode_fraction(profile, max_wavenumber=2):
+    """Fraction of |w|² in the Fourier modes |k| ≤ ``max_wavenumber`` of the ring.
+
+    Those modes are the top eigenvectors of any translation-invariant correlation matrix on the
+    ring (the Ising population eigenvalues (1−t²)/(1−2t cos k+t²) decrease with |k|), so this is
+    the weights' overlap with the data's leading principal components in the large-sample
+    limit: ≈ (2·max_wavenumber+1)/N for weights that fit noise, → 1 for a smooth place field.
+    It does not cancel between bumps of opposite sign, unlike W = |Σ_i w_i|.
+    """
+    profile = np.asarray(profile, dtype=np.float64)
+    power = np.abs(np.fft.rfft(profile)) ** 2
+    total = len(profile) * np.sum(profile**2)  # Parseval: Σ|F_k|² over all k = N Σ w²
+    if total == 0.0:
+        return np.nan
+    low = power[0] + 2.0 * np.sum(power[1:max_wavenumber + 1])
+    return float(low / total)
+
+
 def unwrap_centers(centers, n_sites, axis=-1):
     """Peak-centre trajectories made continuous across the periodic boundary (± N jumps)."""
     return np.unwrap(np.asarray(centers, dtype=np.float64), period=n_sites, axis=axis)
@@ -79,6 +97,8 @@ PROFILE_OBSERVABLES = {
     "peak_width": (peak_width, "place-field full width at half maximum (cubic spline)", "site"),
     "order_parameter": (order_parameter, "order parameter W = |sum_i w_i|", "1"),
     "weight_max": (weight_max, "largest weight magnitude max_i |w_i|", "1"),
+    "low_mode_fraction": (low_mode_fraction,
+                          "fraction of |w|^2 in the ring's Fourier modes |k| <= 2", "1"),
 }
 
 

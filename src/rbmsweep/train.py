@@ -1,24 +1,40 @@
 """Training: stochastic gradient ascent with PCD-k or CD-k (DESIGN §3.3), whole epochs in
-compiled code, weight snapshots on a log-spaced plus linear epoch grid.
+compiled code (``kernels.pcd``), weight snapshots on a log-spaced plus linear epoch grid.
 
 ``train`` returns the run as an ``xarray.Dataset`` (DESIGN §5): snapshots of the parameters,
 the log-likelihood of train and test data, and the observables of ``rbmsweep.observables``.
 """
 
+import contextlib
 import logging
+import os
 import time
 
+import numba
 import numpy as np
 import xarray as xr
 
-from .kernels import gibbs as kernels
+from .checkpoint import Checkpointer
+from .kernels import pcd
 from .kernels.random import seed_streams
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 
 log = logging.getLogger("rbmsweep.train")
 
+# numba's OpenMP threads otherwise spin while they wait (libgomp's default): with a parallel
+# region per mini-batch, a machine with more busy threads than cores then runs threads=2 many
+# times slower than threads=1.  Passive waiting costs a few µs per region instead.  Read when
+# numba first starts its thread pool, so it must be set before; the user's value wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+#: Below this many visible-unit draws per mini-batch (chains × k × N), an epoch runs on one
+#: thread whatever ``threads`` says: the thread pool's cost per mini-batch would exceed the gain.
+#: (Large matrix products, split across threads, count as well.)  Results are the same either way.
+PARALLEL_MIN_DRAWS = 50_000
+
 ALGORITHMS = ("pcd", "cd")
+PRECISIONS = ("float64", "float32")
 
 
 def snapshot_epochs(epochs, n_log=16, n_linear=10):
@@ -41,9 +57,38 @@ def _resolve_snapshots(snapshots, epochs):
     return grid
 
 
+@contextlib.contextmanager
+def _threads(threads):
+    """Run the block with ``threads`` numba threads and single-threaded BLAS; restore both.
+
+    The epoch kernels give bitwise the same weights for any number of numba threads (one random
+    stream per chain, sums in a fixed order, large matrix products split into row blocks fixed by
+    their shape).  Multithreaded BLAS would not: OpenBLAS's order of terms changes with its
+    thread count.  BLAS threads are set through threadpoolctl (installed with scikit-learn);
+    without it, set OPENBLAS_NUM_THREADS=1 for results independent of the thread count.
+    """
+    numba_threads = min(threads, numba.config.NUMBA_NUM_THREADS)
+    previous = numba.get_num_threads()
+    numba.set_num_threads(numba_threads)
+    try:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+            log.warning("threadpoolctl is not installed: BLAS keeps its own thread count, and "
+                        "large runs may differ in the last bits with the number of cores")
+            limits = contextlib.nullcontext()
+        else:
+            limits = threadpool_limits(limits=1, user_api="blas")
+        with limits:
+            yield numba_threads
+    finally:
+        numba.set_num_threads(previous)
+
+
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=None, n_chains=None,
-          log_likelihood=True):
+          log_likelihood=True, threads=1, precision="float64", checkpoint=None,
+          checkpoint_every=None):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
     Parameters mirror the config's ``train`` section.  ``test`` is held-out data for
@@ -51,6 +96,14 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     "linear": n}`` or an explicit list of epochs; ``n_chains`` defaults to ``batch_size``
     (one persistent chain per batch item, as the paper's PCD).  Randomness comes only from
     ``seed``: the epoch shuffles from (seed, epoch), the chains from their own streams.
+    ``threads``: cores to use (the chains of a mini-batch, and large matrix products, run in
+    parallel); the result is bitwise the same for any value.  ``precision``: "float64", or
+    "float32" for the matrix products only (twice as fast where they dominate, e.g. N·M ≳ 10^4;
+    parameters, sums and probabilities stay float64; tests/test_kernels.py checks the gradient).
+    ``checkpoint``: a file path; the run resumes from it if it exists (a checkpoint written
+    for other arguments is refused), saves its whole state there every ``checkpoint_every``
+    (seconds of wall time, default 300, or ``{"epochs": k}``) and deletes it on success; the
+    result is bitwise that of an uninterrupted run (``rbmsweep.checkpoint``).
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm: {algorithm!r} is not allowed; allowed: {', '.join(ALGORITHMS)}")
@@ -62,6 +115,10 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
             raise ValueError(f"{name}: {value!r} is not allowed; must be an integer ≥ {low}")
     if batch_size > n_samples:
         raise ValueError(f"batch_size: {batch_size} is larger than the {n_samples} training samples")
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision: {precision!r} is not allowed; allowed: {', '.join(PRECISIONS)}")
+    if int(threads) != threads or threads < 1:
+        raise ValueError(f"threads: {threads!r} is not allowed; must be an integer ≥ 1")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate: {learning_rate!r} is not allowed; must be a finite number > 0")
     test = None if test is None else rbm._as_configurations(test)
@@ -76,6 +133,12 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
 
     records = []
     started = time.perf_counter()
+    checkpointer = None if checkpoint is None else Checkpointer(
+        checkpoint, checkpoint_every, rbm=rbm, data=v, test=test, algorithm=algorithm,
+        gibbs_steps=int(gibbs_steps), learning_rate=float(learning_rate),
+        batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
+        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision)
+    state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
         entry = {"weights": rbm.weights.copy(), "visible_fields": rbm.visible_fields.copy(),
@@ -89,20 +152,36 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
 
-    if epoch_grid[0] == 0:
+    if state is not None:  # before the float32 copy of the weights is made
+        state.restore(rbm, chains, chain_states)
+        records.extend(state.records)
+        started -= state.elapsed_seconds
+    elif epoch_grid[0] == 0:
         record(0)
-    for epoch in range(1, int(epochs) + 1):
-        order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
-        kernels.train_epoch(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields,
-                            chains, chain_states, rbm.visible.code, rbm.hidden.code,
-                            float(learning_rate), int(batch_size), int(gibbs_steps),
-                            algorithm == "pcd", learn_fields, learn_fields)
-        if not np.all(np.isfinite(rbm.weights)):
-            raise FloatingPointError(
-                f"training diverged at epoch {epoch}: the weights are no longer finite "
-                f"(learning_rate={learning_rate}); lower the learning rate")
-        if epoch in epoch_grid:
-            record(epoch)
+    draws_per_batch = n_chains * int(gibbs_steps) * rbm.n_visible
+    products = rbm.n_visible * rbm.n_hidden * (n_chains + int(batch_size))
+    if draws_per_batch < PARALLEL_MIN_DRAWS and products < pcd.BLOCK_WORK:
+        threads = 1
+    # float32 products: a float32 copy of the weights, refreshed by the kernel at every update
+    work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+    with _threads(int(threads)) as n_threads:
+        # the serial kernel avoids the thread pool's cost per mini-batch
+        epoch_kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+        for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
+            order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
+            epoch_kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                         chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
+                         int(batch_size), int(gibbs_steps), algorithm == "pcd", learn_fields,
+                         learn_fields, n_threads, work_weights)
+            if not np.all(np.isfinite(rbm.weights)):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the weights are no longer finite "
+                    f"(learning_rate={learning_rate}); lower the learning rate")
+            if epoch in epoch_grid:
+                record(epoch)
+            if checkpointer is not None and checkpointer.due(epoch):
+                checkpointer.save(epoch, rbm, chains, chain_states, records,
+                                  time.perf_counter() - started)
 
     run = xr.Dataset(
         {
@@ -131,4 +210,6 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                # wall time is an attribute, not a variable: cubes must be reproducible
                "train_seconds": time.perf_counter() - started},
     )
+    if checkpointer is not None:
+        checkpointer.remove()
     return add_observables(run)

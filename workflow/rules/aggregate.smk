@@ -5,9 +5,11 @@ rule cube:
         "results/{study}/cube.nc",
     log:
         "logs/{study}/cube.log",
+    group:
+        cube_group
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=study_memory_mb,
+        runtime=study_runtime,
     script:
         "../scripts/cube.py"
 
@@ -23,5 +25,7 @@ rule figure_samples:
         ),
     log:
         "logs/{study}/figures/samples.log",
+    group:
+        "aggregate"
     script:
         "../scripts/figure.py"

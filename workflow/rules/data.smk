@@ -3,10 +3,14 @@ rule sample_data:
         "results/data/{dataset}/data.nc",
     log:
         "logs/data/{dataset}.log",
+    group:
+        "data"
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=dataset_memory_mb,
+        runtime=dataset_runtime,
     params:
         spec=dataset_spec,
     shell:
-        "rbmsweep data --spec {params.spec:q} --out {output:q} > {log:q} 2>&1"
+        "export NUMBA_CACHE_DIR={resources.tmpdir:q}/numba-cache NUMBA_NUM_THREADS={threads}; "
+        'echo "host $(hostname) NUMBA_CACHE_DIR=$NUMBA_CACHE_DIR" > {log:q}; '
+        "rbmsweep data --spec {params.spec:q} --out {output:q} >> {log:q} 2>&1"

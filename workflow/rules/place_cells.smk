@@ -8,11 +8,13 @@ rule place_field_widths:
         "results/{study}/widths.nc",
     log:
         "logs/{study}/widths.log",
+    group:
+        "aggregate"
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=study_memory_mb,
+        runtime=study_runtime,
     script:
-        "../scripts/widths.py"
+        "../scripts/aggregate.py"
 
 
 rule figure_weights:
@@ -26,6 +28,8 @@ rule figure_weights:
         ),
     log:
         "logs/{study}/figures/weights.log",
+    group:
+        "aggregate"
     script:
         "../scripts/figure.py"
 
@@ -41,6 +45,8 @@ rule figure_width_vs_xi:
         ),
     log:
         "logs/{study}/figures/width_vs_xi.log",
+    group:
+        "aggregate"
     script:
         "../scripts/figure.py"
 
@@ -56,5 +62,7 @@ rule figure_log_likelihood:
         ),
     log:
         "logs/{study}/figures/log_likelihood.log",
+    group:
+        "aggregate"
     script:
         "../scripts/figure.py"

@@ -1,16 +1,25 @@
-rule train:
+rule run_job:
     input:
-        data=run_data,
+        data=job_data,
     output:
-        "results/{study}/runs/{run}/run.nc",
+        "results/{study}/runs/{job}/run.nc",
     log:
-        "logs/{study}/runs/{run}.log",
-    threads: 1
+        "logs/{study}/runs/{job}.log",
+    group:
+        job_group
+    threads: job_threads
     resources:
-        mem_mb=run_memory_mb,
-        runtime=60,
+        mem_mb=job_memory_mb,
+        runtime=job_runtime,
     params:
-        spec=run_spec,
+        spec=job_spec,
+        # long runs save their state here and resume from it after a kill (rbmsweep.checkpoint)
+        checkpoint=lambda wildcards: f"results/{wildcards.study}/runs/{wildcards.job}/checkpoint.npz",
     shell:
-        "rbmsweep train --spec {params.spec:q} --data {input.data:q} --out {output:q}"
-        " > {log:q} 2>&1"
+        # numba: a compilation cache in the job's own temporary directory (per SLURM job with
+        # the slurm profile), and no more threads than the job was given
+        "export NUMBA_CACHE_DIR={resources.tmpdir:q}/numba-cache NUMBA_NUM_THREADS={threads}; "
+        'echo "host $(hostname) NUMBA_CACHE_DIR=$NUMBA_CACHE_DIR threads={threads}" > {log:q}; '
+        "rbmsweep run --spec {params.spec:q} --data {input.data:q} --out {output:q}"
+        " --checkpoint {params.checkpoint:q}"
+        " >> {log:q} 2>&1"

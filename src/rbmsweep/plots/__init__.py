@@ -4,9 +4,10 @@
 with the output file's stem as the name.  One module per study kind.
 """
 
-from . import place_cells
+from . import diffusion, place_cells, retarded_learning, small_beta, spectrum
 
-FIGURES = {**place_cells.FIGURES}
+FIGURES = {**place_cells.FIGURES, **spectrum.FIGURES, **retarded_learning.FIGURES,
+           **diffusion.FIGURES, **small_beta.FIGURES}
 
 
 def draw(name, inputs, output):

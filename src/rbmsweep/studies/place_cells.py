@@ -2,12 +2,10 @@
 
 import numpy as np
 import xarray as xr
-from scipy.stats import linregress
 
 from .. import theory
 from ..io import RUN_DIMS
-
-
+from .base import training_run
 
 TRAINS = True
 OUTPUTS = [
@@ -19,6 +17,8 @@ OUTPUTS = [
     "figures/log_likelihood.png",
 ]
 
+run = training_run
+
 
 def place_field_widths(cube):
     """FWHM of the place fields vs the data's correlation length ξ, with a linear fit
@@ -28,6 +28,8 @@ def place_field_widths(cube):
     units with a finite width, separately for each value of the other sweep axes
     (e.g. ``n_hidden``), with standard errors from the least-squares covariance.
     """
+    from scipy.stats import linregress  # scipy.stats is slow to import: only here
+
     if "beta" not in cube.dims:
         raise ValueError("place_field_widths: the study must sweep data.beta (a list of values)")
     widths = cube["peak_width"].isel(epoch=-1)

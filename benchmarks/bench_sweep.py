@@ -1,0 +1,78 @@
+"""Sweep overhead: how much of a sweep's wall time is spent computing.
+
+Runs the workflow on a sweep of 100 small training runs (10 β × 10 seeds, N = 50, 500
+samples, PCD-10, 10 epochs) with ``snakemake --cores 2`` in a temporary folder, once with one
+run per job and once with ``seeds_per_job: 10``, and prints the wall time, the summed
+training time of the runs (from each run's ``train_seconds``), and the computing share
+(training core-seconds / (2 cores × wall time)).  The numba cache is warmed first, so the
+numbers are those of a machine that has run rbmsweep before.
+
+    python benchmarks/bench_sweep.py            # the table
+    python benchmarks/bench_sweep.py --small    # 8 runs, checks the outputs (CI)
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import xarray as xr
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sweep_config(n_beta, n_seeds, seeds_per_job):
+    return {"studies": {"place_cells": {
+        "data": {"model": "ising", "n_visible": 50, "n_samples": 500, "n_test": 100,
+                 "beta": [round(0.3 + 0.1 * k, 2) for k in range(n_beta)]},
+        "rbm": {"n_hidden": 1},
+        "train": {"gibbs_steps": 10, "learning_rate": 0.01, "batch_size": 10, "epochs": 10},
+        "seeds": n_seeds, "seeds_per_job": seeds_per_job}}}
+
+
+def run_sweep(config, cores=2):
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        (folder / "config.yaml").write_text(yaml.safe_dump(config))
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--cores", str(cores),
+             "--configfile", str(folder / "config.yaml"), "-d", str(folder), "-q"],
+            capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit(result.stderr[-3000:])
+        runs = list((folder / "results/place_cells/runs").rglob("run.nc"))
+        train_seconds = 0.0
+        n_runs = 0
+        for path in runs:
+            with xr.open_dataset(path) as run:
+                n_runs += run.sizes["seed"]
+                train_seconds += sum(json.loads(run.attrs["train_seconds_per_run"]))
+        cube = xr.open_dataset(folder / "results/place_cells/cube.nc")
+        assert cube.sizes["seed"] * cube.sizes["beta"] == n_runs == (
+            len(config["studies"]["place_cells"]["data"]["beta"]) * config["studies"]["place_cells"]["seeds"])
+        return {"jobs": len(runs), "runs": n_runs, "wall_s": wall, "train_s": train_seconds,
+                "share": train_seconds / (cores * wall)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="8 runs; check outputs only")
+    args = parser.parse_args()
+    n_beta, n_seeds = (2, 4) if args.small else (10, 10)
+    run_sweep(sweep_config(1, 1, 1))  # warm the numba cache
+    rows = [("one run per job", run_sweep(sweep_config(n_beta, n_seeds, 1))),
+            (f"seeds_per_job: {n_seeds}", run_sweep(sweep_config(n_beta, n_seeds, n_seeds)))]
+    print(f"{'layout':<22}{'jobs':>6}{'runs':>6}{'wall s':>9}{'train s':>9}{'compute share':>15}")
+    for name, row in rows:
+        print(f"{name:<22}{row['jobs']:>6}{row['runs']:>6}{row['wall_s']:>9.1f}{row['train_s']:>9.1f}"
+              f"{row['share']:>15.1%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,510 @@
+"""Fast training epochs for binary RBMs: the algorithm of ``gibbs.train_epoch_reference``
+(stochastic gradient ascent, PCD-k or CD-k, fixed learning rate and batch size), rearranged
+for speed.  A whole epoch runs here, with no Python per mini-batch.
+
+Same as the reference, draw for draw: every chain owns one xoshiro256+ stream (a row of
+``chain_states``) and consumes it in the same order — per sweep, one draw per hidden unit, then
+one per visible unit — and a draw r makes a unit high exactly when the reference's
+``u < p`` holds, ``u = (r >> 11) 2^-53``.  Only the order of floating-point sums differs (BLAS,
+partial sums), so the weights agree with the reference to rounding, ~1e-15, unless a draw
+falls within rounding of its probability (odds ~1e-16 per draw).  tests/test_kernels.py checks
+this, and the gradient against a plain numpy implementation.
+
+Where the time goes and what is done about it:
+
+* matrix products over all chains and the whole mini-batch at once, through BLAS (``np.dot``):
+  hidden inputs ``[chains; batch] @ W`` and the gradient ``[chains; batch]^T @ [means | 1]``
+  (the last column gives the visible-field gradient in the same product);
+* visible units, when the hidden layer has few configurations (``2^M``, M ≤ 12): once per
+  update a table of integer thresholds ``ceil(P(v_i high | h) 2^53)`` for every hidden
+  configuration, so a visible update is one draw, one shift, one integer compare — no sigmoid,
+  no branch;
+* M ≤ 4 (the paper's settings): the sweeps of each chain run with its xoshiro state in
+  registers, and the next sweep's hidden inputs are summed while the visible units are drawn,
+  by one table lookup per 4 visible units (``_fill_group_sums``), because the weights are fixed
+  during an update;
+* sigmoids and tanh from ``vecmath``, evaluated in vectorized loops over all chains;
+* threads: the chains are split into blocks that run in parallel (``prange``), and so are
+  large matrix products, by blocks of rows fixed by their shape (``_dot``).  A chain's result
+  depends only on its own stream, and every sum has a fixed order, so the weights are bitwise
+  the same for any number of threads — provided BLAS itself runs on one thread (``train``
+  sees to it): multithreaded OpenBLAS changes the order of terms with its thread count.
+
+Each epoch kernel exists twice, compiled from the same code: serial (``train_epoch_serial``) and
+``parallel=True`` (``train_epoch_parallel``); the serial one avoids the thread pool's few µs
+per parallel region.  Compiled with ``error_model="numpy"``: numba's default zero-division check
+is a branch that stops loops from vectorizing.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from .gibbs import SPIN
+from .vecmath import sigmoid, tanh
+
+#: Largest hidden layer for which visible units are drawn from a threshold table (2^12 rows).
+MAX_TABLE_HIDDEN = 12
+#: Largest hidden layer for the fused sweeps (one register accumulator per hidden unit).
+MAX_FUSED_HIDDEN = 4
+#: Matrix products of at least this many multiply-adds are split into row blocks (``_dot``).
+BLOCK_WORK = 1 << 22
+_MAX_BLOCKS = 2  # each block repacks the other factor: enough for 2 cores, little overhead
+
+_U11 = np.uint64(11)
+_U17 = np.uint64(17)
+_U45 = np.uint64(45)
+_U19 = np.uint64(19)
+_DOUBLE_UNIT = 1.0 / 9007199254740992.0  # 2^-53
+_TWO53 = 9007199254740992.0
+
+
+@njit(inline="always")
+def _next(s0, s1, s2, s3):
+    """One xoshiro256+ step on a state held in local variables (registers): the sequence of
+    ``random.next_u64``, which loads and stores the state through memory at every draw."""
+    result = s0 + s3
+    t = s1 << _U17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << _U45) | (s3 >> _U19)
+    return result, s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _levels(code):
+    """(low value, high − low) of a binary unit: spin (−1, 2), Bernoulli (0, 1)."""
+    if code == SPIN:
+        return -1.0, 2.0
+    return 0.0, 1.0
+
+
+@njit(inline="always")
+def _scale(code):
+    """P(unit high | input x) = σ(scale·x): σ(2x) for a spin, σ(x) for a Bernoulli unit."""
+    return 2.0 if code == SPIN else 1.0
+
+
+@njit(inline="always")
+def _uniform(r):
+    return np.float64(r >> _U11) * _DOUBLE_UNIT
+
+
+# -- per-update tables --------------------------------------------------------------------------
+
+@njit(inline="always")
+def _fill_table(table, weights, visible_fields, visible_code, hidden_code, field):
+    """table[c, i] = ceil(P(v_i high | h = configuration c) · 2^53), bit μ of c = [h_μ high].
+
+    ``(r >> 11) < table[c, i]`` ⇔ ``(r >> 11) 2^-53 < P``: the product by 2^53 is exact and
+    the left side is an integer.  ``field`` is float64 scratch shaped like ``table``: the
+    inputs g_i + Σ_μ w_iμ h_μ, configuration c from c without its lowest set bit (one pass
+    each), then all the sigmoids in one flat loop."""
+    n_visible, n_hidden = weights.shape
+    low_h, step_h = _levels(hidden_code)
+    for i in range(n_visible):
+        field[0, i] = visible_fields[i]
+    for mu in range(n_hidden):
+        for i in range(n_visible):
+            field[0, i] += weights[i, mu] * low_h
+    for c in range(1, table.shape[0]):
+        mu = 0
+        while not (c >> mu) & 1:
+            mu += 1
+        for i in range(n_visible):
+            field[c, i] = field[c & (c - 1), i] + weights[i, mu] * step_h
+    scale = _scale(visible_code)
+    flat_field = field.reshape(-1)
+    flat_table = table.reshape(-1)
+    for t in range(flat_table.shape[0]):
+        flat_table[t] = np.uint64(np.int64(np.ceil(sigmoid(scale * flat_field[t]) * _TWO53)))
+
+
+@njit(inline="always")
+def _fill_group_sums(sums, weights, n_hidden, visible_code):
+    """sums[g, p, μ] = Σ_t v_t w_{4g+t, μ} over the visible units t of group g (4, fewer in the
+    last group), where v_t is the level coded by bit (n_g − 1 − t) of the pattern p.
+
+    A chain's hidden inputs are then c_μ + Σ_g sums[g, p_g, μ]: one lookup per 4 visible units
+    instead of 4 multiply-adds per hidden unit.  Built by doubling: patterns with the bit of
+    unit t set are those without it, plus (high − low)·w_t, lowest bit first."""
+    low_v, step_v = _levels(visible_code)
+    n_visible = weights.shape[0]
+    for g in range(sums.shape[0]):
+        i0 = 4 * g
+        n_units = min(4, n_visible - i0)
+        for mu in range(n_hidden):
+            base = 0.0
+            for t in range(n_units):
+                base += low_v * weights[i0 + t, mu]
+            sums[g, 0, mu] = base
+        for k in range(n_units):  # bit k codes unit t = n_units − 1 − k
+            t = n_units - 1 - k
+            bit = 1 << k
+            for p in range(bit):
+                for mu in range(n_hidden):
+                    sums[g, p + bit, mu] = sums[g, p, mu] + step_v * weights[i0 + t, mu]
+
+
+# -- sampling -----------------------------------------------------------------------------------
+
+@njit(inline="always")
+def _hidden_probabilities(inputs, prob, j0, j1, hidden_code):
+    """prob = P(h high | inputs) for chains j0..j1−1: one flat loop, so it vectorizes."""
+    n_hidden = inputs.shape[1]
+    scale = _scale(hidden_code)
+    flat_inputs = inputs.reshape(-1)
+    flat_prob = prob.reshape(-1)
+    for t in range(j0 * n_hidden, j1 * n_hidden):
+        flat_prob[t] = sigmoid(scale * flat_inputs[t])
+
+
+@njit(inline="always")
+def _fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
+    """One sweep of chain j (M ≤ 4): hidden units from ``prob[j]``, then the visible units.
+
+    Per visible unit: one draw, one compare against the table row of the hidden configuration,
+    one bit appended to the 4-unit group pattern (stored in ``packed``); per group, one lookup in
+    ``sums`` per hidden unit, which sums the next sweep's hidden inputs (into ``inputs[j]``).
+    ``fields``: the hidden fields zero-padded to 4; unused accumulators add zeros."""
+    n_visible = table.shape[1]
+    n_full = n_visible >> 2
+    n_groups = sums.shape[0]
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    config = 0
+    for mu in range(n_hidden):
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        config |= np.int64(_uniform(r) < prob[j, mu]) << mu
+    a0 = fields[0]
+    a1 = fields[1]
+    a2 = fields[2]
+    a3 = fields[3]
+    # (table[config, i], not a row view: a view costs a reference count per sweep)
+    for g in range(n_full):
+        i0 = 4 * g
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        p = np.int64((r >> _U11) < table[config, i0])
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 1])
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 2])
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 3])
+        packed[g] = p
+        a0 += sums[g, p, 0]
+        if n_hidden > 1:
+            a1 += sums[g, p, 1]
+            a2 += sums[g, p, 2]
+            a3 += sums[g, p, 3]
+    if n_full < n_groups:
+        p = 0
+        for i in range(4 * n_full, n_visible):
+            r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+            p = 2 * p + np.int64((r >> _U11) < table[config, i])
+        packed[n_full] = p
+        a0 += sums[n_full, p, 0]
+        a1 += sums[n_full, p, 1]
+        a2 += sums[n_full, p, 2]
+        a3 += sums[n_full, p, 3]
+    inputs[j, 0] = a0
+    if n_hidden > 1:
+        inputs[j, 1] = a1
+    if n_hidden > 2:
+        inputs[j, 2] = a2
+    if n_hidden > 3:
+        inputs[j, 3] = a3
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _unpack(x, packed, visible_code):
+    """The visible configuration from its 4-unit group patterns."""
+    low_v, step_v = _levels(visible_code)
+    n_visible = x.shape[0]
+    n_full = n_visible >> 2
+    for g in range(n_full):
+        p = packed[g]
+        i0 = 4 * g
+        x[i0] = low_v + step_v * (p >> 3)
+        x[i0 + 1] = low_v + step_v * ((p >> 2) & 1)
+        x[i0 + 2] = low_v + step_v * ((p >> 1) & 1)
+        x[i0 + 3] = low_v + step_v * (p & 1)
+    if n_full < packed.shape[0]:
+        p = packed[n_full]
+        n_units = n_visible - 4 * n_full
+        for t in range(n_units):
+            x[4 * n_full + t] = low_v + step_v * ((p >> (n_units - 1 - t)) & 1)
+
+
+@njit(inline="always")
+def _fused_block(x, inputs, prob, j0, j1, states, table, sums, packed, fields, n_hidden,
+                 visible_code, hidden_code, n_steps):
+    """k sweeps of chains j0..j1−1, sweep by sweep so that the hidden probabilities of the
+    whole block come from one vectorized loop; ``inputs`` on entry from the matrix product."""
+    for _ in range(n_steps):
+        _hidden_probabilities(inputs, prob, j0, j1, hidden_code)
+        for j in range(j0, j1):
+            _fused_sweep(inputs, prob, j, states[j], table, sums, packed[j], fields, n_hidden)
+    for j in range(j0, j1):
+        _unpack(x[j], packed[j], visible_code)
+
+
+@njit(inline="always")
+def _sample_hidden(prob, hidden, configs, state, j, hidden_code):
+    """Draw chain j's hidden units (one draw per unit, in unit order) from ``prob[j]``."""
+    low_h, step_h = _levels(hidden_code)
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    config = 0
+    for mu in range(prob.shape[1]):
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        high = _uniform(r) < prob[j, mu]
+        hidden[j, mu] = low_h + step_h * high
+        config |= np.int64(high) << mu
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    configs[j] = config
+
+
+@njit(inline="always")
+def _sample_visible_table(x, table, config, state, visible_code):
+    """Draw one chain's visible units from the threshold row of its hidden configuration."""
+    low_v, step_v = _levels(visible_code)
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    for i in range(x.shape[0]):
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        x[i] = low_v + step_v * ((r >> _U11) < table[config, i])
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _sample_visible_direct(x, field, visible_fields, state, visible_code):
+    """Draw one chain's visible units from their inputs ``field`` (overwritten)."""
+    low_v, step_v = _levels(visible_code)
+    scale = _scale(visible_code)
+    n_visible = x.shape[0]
+    for i in range(n_visible):  # probabilities first, in a loop that vectorizes
+        field[i] = sigmoid(scale * (field[i] + visible_fields[i]))
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    for i in range(n_visible):
+        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        x[i] = low_v + step_v * (_uniform(r) < field[i])
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _unit_means(inputs, out, n, hidden_code):
+    """out[t] = Γ'(inputs.flat[t]) for t < n: tanh (spin), sigmoid (Bernoulli); flat loops,
+    one per unit type, so that they vectorize."""
+    flat = inputs.reshape(-1)
+    if hidden_code == SPIN:
+        for t in range(n):
+            out[t] = tanh(flat[t])
+    else:
+        for t in range(n):
+            out[t] = sigmoid(flat[t])
+
+
+@njit(inline="always")
+def _copy_weights(weights, work_weights):
+    for i in range(weights.shape[0]):
+        for mu in range(weights.shape[1]):
+            work_weights[i, mu] = weights[i, mu]
+
+
+@njit(inline="always")
+def _row_blocks(rows, inner, cols):
+    """Into how many blocks of rows a product is split (run in parallel, one single-threaded
+    BLAS call each).  A function of the shape only: multithreaded BLAS may change the order of
+    a dot product's terms with the number of threads (OpenBLAS does), a fixed split does not."""
+    if rows * inner * cols < BLOCK_WORK:
+        return 1
+    return min(_MAX_BLOCKS, max(1, rows // 16))
+
+
+@njit(inline="always")
+def _dot(a, b, out):
+    """out = a @ b (C-contiguous ``a`` and ``out``), by blocks of rows of ``a``."""
+    rows = a.shape[0]
+    n_blocks = _row_blocks(rows, a.shape[1], b.shape[1])
+    if n_blocks == 1:
+        np.dot(a, b, out)
+    else:
+        for k in prange(n_blocks):
+            start = k * rows // n_blocks
+            stop = (k + 1) * rows // n_blocks
+            np.dot(a[start:stop], b, out[start:stop])
+
+
+@njit(inline="always")
+def _hidden_inputs(x, weights, hidden_fields, inputs, n_rows):
+    """inputs[:n] = x[:n] @ W + c, through BLAS."""
+    _dot(x[:n_rows], weights, inputs[:n_rows])
+    for t in range(n_rows):
+        for mu in range(weights.shape[1]):
+            inputs[t, mu] += hidden_fields[mu]
+
+
+# -- the epoch ----------------------------------------------------------------------------------
+
+@njit(inline="always")
+def _epoch(data, order, weights, visible_fields, hidden_fields, chains, chain_states,
+           visible_code, hidden_code, learning_rate, batch_size, gibbs_steps, persistent,
+           learn_visible_fields, learn_hidden_fields, n_blocks, work_weights):
+    # work_weights: the weights as the matrix products see them — ``weights`` itself (float64),
+    # or a float32 copy refreshed after every update (the parameters themselves stay float64)
+    single = work_weights.itemsize != weights.itemsize
+    dtype = work_weights.dtype
+    n_samples, n_visible = data.shape
+    n_hidden = weights.shape[1]
+    n_chains = chains.shape[0]
+    n_batches = (n_samples + batch_size - 1) // batch_size
+    # a table pays when its 2^M rows cost less than the sigmoids they replace
+    use_table = n_hidden <= MAX_TABLE_HIDDEN and (1 << n_hidden) <= n_chains * gibbs_steps
+    fused = use_table and n_hidden <= MAX_FUSED_HIDDEN
+
+    # x: chains in rows [0, n_chains), the mini-batch below them, float64 for BLAS
+    x = np.empty((n_chains + batch_size, n_visible), dtype)
+    for j in range(n_chains):
+        for i in range(n_visible):
+            x[j, i] = chains[j, i]
+    inputs = np.empty((n_chains + batch_size, n_hidden), dtype)
+    prob = np.empty((n_chains, n_hidden))
+    # gradient: one product x^T @ means; the extra column (the rows' weights) gives the
+    # visible-field gradient
+    means = np.empty((n_chains + batch_size, n_hidden + 1), dtype)
+    gradient = np.empty((n_visible, n_hidden + 1), dtype)
+    table = np.empty((1 << n_hidden if use_table else 1, n_visible), dtype=np.uint64)
+    table_field = np.empty(table.shape)
+    field = np.empty((n_chains, n_visible), dtype)
+    hidden = np.empty((n_chains, n_hidden), dtype)
+    configs = np.zeros(n_chains, dtype=np.int64)
+    n_groups = (n_visible + 3) // 4
+    sums = np.zeros((n_groups if fused else 1, 16, 4))
+    packed = np.zeros((n_chains if fused else 1, n_groups), dtype=np.int64)
+    padded_fields = np.zeros(4)
+    prob_flat_scratch = np.empty((n_chains + batch_size) * n_hidden)
+    if single:
+        _copy_weights(weights, work_weights)
+
+    for b in range(n_batches):
+        start = b * batch_size
+        stop = min(start + batch_size, n_samples)
+        n_rows = stop - start
+        n_active = n_chains if persistent else min(n_chains, n_rows)
+        n_total = n_chains + n_rows
+
+        for s in range(n_rows):
+            row = data[order[start + s]]
+            for i in range(n_visible):
+                x[n_chains + s, i] = row[i]
+        if not persistent:  # CD: chains restart at the mini-batch
+            for j in range(n_active):
+                for i in range(n_visible):
+                    x[j, i] = x[n_chains + j, i]
+
+        _hidden_inputs(x, work_weights, hidden_fields, inputs, n_total)
+        if use_table:
+            _fill_table(table, weights, visible_fields, visible_code, hidden_code, table_field)
+
+        if fused:
+            _fill_group_sums(sums, weights, n_hidden, visible_code)
+            for mu in range(n_hidden):
+                padded_fields[mu] = hidden_fields[mu]
+            blocks = min(n_blocks, n_active)
+            for blk in prange(blocks):
+                _fused_block(x, inputs, prob, blk * n_active // blocks,
+                             (blk + 1) * n_active // blocks, chain_states, table, sums,
+                             packed, padded_fields, n_hidden, visible_code, hidden_code,
+                             gibbs_steps)
+        else:
+            for step in range(gibbs_steps):
+                if step > 0:
+                    _hidden_inputs(x, work_weights, hidden_fields, inputs, n_active)
+                _hidden_probabilities(inputs, prob, 0, n_active, hidden_code)
+                for j in prange(n_active):
+                    _sample_hidden(prob, hidden, configs, chain_states[j], j, hidden_code)
+                if use_table:
+                    for j in prange(n_active):
+                        _sample_visible_table(x[j], table, configs[j], chain_states[j],
+                                              visible_code)
+                else:
+                    _dot(hidden[:n_active], work_weights.T, field[:n_active])
+                    for j in prange(n_active):
+                        _sample_visible_direct(x[j], field[j], visible_fields, chain_states[j],
+                                               visible_code)
+            _hidden_inputs(x, work_weights, hidden_fields, inputs, n_active)
+
+        # ⟨v Γ'(I)⟩_batch − ⟨v Γ'(I)⟩_chains as one product; unused CD chains weigh 0
+        batch_weight = 1.0 / n_rows
+        chain_weight = 1.0 / n_active
+        for t in range(n_total):
+            if t < n_chains:
+                means[t, n_hidden] = -chain_weight if t < n_active else 0.0
+            else:
+                means[t, n_hidden] = batch_weight
+        _unit_means(inputs, prob_flat_scratch, n_total * n_hidden, hidden_code)
+        for t in range(n_total):
+            for mu in range(n_hidden):
+                means[t, mu] = prob_flat_scratch[t * n_hidden + mu] * means[t, n_hidden]
+        if _row_blocks(n_visible, n_total, n_hidden + 1) == 1:
+            np.dot(x[:n_total].T, means[:n_total], gradient)
+        else:  # blocks of visible units need the rows of x^T contiguous
+            _dot(np.ascontiguousarray(x[:n_total].T), means[:n_total], gradient)
+        for i in range(n_visible):
+            for mu in range(n_hidden):
+                weights[i, mu] += learning_rate * gradient[i, mu]
+        if learn_visible_fields:
+            for i in range(n_visible):
+                visible_fields[i] += learning_rate * gradient[i, n_hidden]
+        if learn_hidden_fields:
+            for mu in range(n_hidden):
+                g = 0.0
+                for t in range(n_total):
+                    g += means[t, mu]
+                hidden_fields[mu] += learning_rate * g
+        if single:
+            _copy_weights(weights, work_weights)
+
+    for j in range(n_chains):
+        for i in range(n_visible):
+            chains[j, i] = np.int8(x[j, i])
+    return n_batches
+
+
+@njit(cache=True, error_model="numpy")
+def train_epoch_serial(data, order, weights, visible_fields, hidden_fields, chains, chain_states,
+                       visible_code, hidden_code, learning_rate, batch_size, gibbs_steps,
+                       persistent, learn_visible_fields, learn_hidden_fields, n_blocks=1,
+                       work_weights=None):
+    """One epoch in place, on one thread (BLAS threads are the caller's business).
+
+    Arguments and result as ``gibbs.train_epoch_reference``; ``n_blocks`` (blocks of chains
+    swept together) changes the speed only, never the result.  ``work_weights``: a float32
+    array shaped like ``weights`` makes the matrix products float32 (the parameters, sums and
+    probabilities stay float64); by default they are float64.
+    """
+    if work_weights is None:
+        return _epoch(data, order, weights, visible_fields, hidden_fields, chains, chain_states,
+                      visible_code, hidden_code, learning_rate, batch_size, gibbs_steps,
+                      persistent, learn_visible_fields, learn_hidden_fields, n_blocks, weights)
+    return _epoch(data, order, weights, visible_fields, hidden_fields, chains, chain_states,
+                  visible_code, hidden_code, learning_rate, batch_size, gibbs_steps, persistent,
+                  learn_visible_fields, learn_hidden_fields, n_blocks, work_weights)
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def train_epoch_parallel(data, order, weights, visible_fields, hidden_fields, chains,
+                         chain_states, visible_code, hidden_code, learning_rate, batch_size,
+                         gibbs_steps, persistent, learn_visible_fields, learn_hidden_fields,
+                         n_blocks, work_weights=None):
+    """One epoch in place, the chains of each mini-batch split into ``n_blocks`` blocks that
+    run on numba's threads (``numba.set_num_threads``; give one block per thread), and large
+    matrix products by blocks of rows; bitwise the same result as ``train_epoch_serial``."""
+    if work_weights is None:
+        return _epoch(data, order, weights, visible_fields, hidden_fields, chains, chain_states,
+                      visible_code, hidden_code, learning_rate, batch_size, gibbs_steps,
+                      persistent, learn_visible_fields, learn_hidden_fields, n_blocks, weights)
+    return _epoch(data, order, weights, visible_fields, hidden_fields, chains, chain_states,
+                  visible_code, hidden_code, learning_rate, batch_size, gibbs_steps, persistent,
+                  learn_visible_fields, learn_hidden_fields, n_blocks, work_weights)

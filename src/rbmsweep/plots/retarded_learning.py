@@ -1,0 +1,72 @@
+"""Figures of the retarded-learning study: the (β, α) phase diagram with the crossover lines,
+order parameters vs β at fixed α (Fig. 7a) and vs α at fixed β (Fig. 7b)."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+from .common import save
+
+PANELS = {
+    "order_parameter": "W = |Σ_i w_i|",
+    "weight_max": "max_i |w_i|",
+    "low_mode_fraction": "|w|² fraction in Fourier modes |k| ≤ 2",
+}
+
+
+def phase_diagram(inputs, output):
+    with xr.open_dataset(inputs[0]) as diagram:
+        alpha = diagram["alpha"].values
+        beta = diagram["beta"].values
+        figure, axes = plt.subplots(1, len(PANELS), figsize=(4.4 * len(PANELS), 3.4), squeeze=False,
+                                    layout="constrained")
+        for axis, (name, label) in zip(axes[0], PANELS.items()):
+            mean = diagram[f"{name}_mean"].transpose("beta", "alpha").values
+            mesh = axis.pcolormesh(np.arange(len(alpha) + 1) - 0.5, np.arange(len(beta) + 1) - 0.5,
+                                   mean, cmap="magma", shading="flat")
+            figure.colorbar(mesh, ax=axis, label=label)
+            # crossover lines in index coordinates of the grid
+            for line, style, text in (("crossover_beta_paper", "-", "log(1+√α)"),
+                                      ("bbp_threshold_beta", "--", "½ log(1+√α)")):
+                axis.plot(np.arange(len(alpha)), np.interp(diagram[line].values, beta, np.arange(len(beta))),
+                          style, color="cyan", label=text)
+            axis.set_xticks(np.arange(len(alpha)), [f"{a:g}" for a in alpha], rotation=45)
+            axis.set_yticks(np.arange(len(beta)), [f"{b:g}" for b in beta])
+            axis.set(xlabel="α = N / samples", ylabel="β")
+        axes[0, 0].legend(fontsize=6, loc="upper left")
+        figure.suptitle("retarded learning: order parameters after training (mean over seeds)")
+    save(figure, output)
+
+
+def _against(inputs, output, x, hue):
+    with xr.open_dataset(inputs[0]) as diagram:
+        figure, axes = plt.subplots(1, len(PANELS), figsize=(3.8 * len(PANELS), 3), squeeze=False,
+                                    layout="constrained")
+        hues = diagram[hue].values
+        colors = plt.cm.viridis(np.linspace(0, 0.9, len(hues)))
+        for axis, (name, label) in zip(axes[0], PANELS.items()):
+            for color, value in zip(colors, hues):
+                entry = diagram.sel({hue: value})
+                axis.errorbar(diagram[x].values, entry[f"{name}_mean"], entry[f"{name}_std"], fmt="o-",
+                              ms=3, capsize=2, color=color, label=f"{hue} = {value:g}")
+                if x == "beta":  # the paper's crossover at this α
+                    axis.axvline(float(entry["crossover_beta_paper"]), color=color, ls=":", lw=0.8)
+                else:  # α at which log(1+√α) = β
+                    axis.axvline(np.expm1(value) ** 2, color=color, ls=":", lw=0.8)
+            axis.set(xlabel="β" if x == "beta" else "α = N / samples", ylabel=label,
+                     xscale="linear" if x == "beta" else "log")
+        axes[0, 0].legend(fontsize=6)
+        figure.suptitle("dotted: the paper's crossover β_c = log(1+√α)", fontsize=8)
+    save(figure, output)
+
+
+def order_vs_beta(inputs, output):
+    _against(inputs, output, x="beta", hue="alpha")
+
+
+def order_vs_alpha(inputs, output):
+    _against(inputs, output, x="alpha", hue="beta")
+
+
+FIGURES = {"phase_diagram": phase_diagram, "order_vs_beta": order_vs_beta,
+           "order_vs_alpha": order_vs_alpha}

@@ -1,0 +1,27 @@
+"""What every study kind shares: the sweep dims of a cube, and the job of one training run."""
+
+import numpy as np
+
+from ..io import RUN_DIMS
+
+
+def sweep_dims(cube):
+    """The sweep axes of a cube (everything but the per-run dims), in cube order."""
+    return [dim for dim in cube.dims if dim not in RUN_DIMS]
+
+
+def correlation_spectrum(samples):
+    """Eigenvalues (descending) and eigenvectors of C_ij = ⟨v_i v_j⟩_data (DESIGN §3.4)."""
+    samples = np.asarray(samples, dtype=np.float64)
+    correlation = samples.T @ samples / len(samples)
+    eigenvalues, eigenvectors = np.linalg.eigh(correlation)
+    return eigenvalues[::-1], eigenvectors[:, ::-1]
+
+
+def training_run(spec, samples, test):
+    """Train the RBM of one run (``spec`` from ``rbmsweep.config``) and return its dataset."""
+    from ..rbm import RBM
+    from ..train import train
+
+    rbm = RBM(n_visible=samples.shape[1], seed=spec["seed"], **spec["rbm"])
+    return train(rbm, samples, test=test if len(test) else None, seed=spec["seed"], **spec["train"])

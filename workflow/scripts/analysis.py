@@ -1,0 +1,18 @@
+# Reduce a study's cube to the aggregate named by the output file's stem, with the options of
+# the study's `analysis` config section (e.g. transient_epochs; rbmsweep.studies.<kind>).
+import logging
+from pathlib import Path
+
+import xarray as xr
+
+from rbmsweep import io
+from rbmsweep.studies import KINDS
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
+name = Path(snakemake.output[0]).stem
+function = getattr(KINDS[snakemake.params.kind], name)
+options = dict(snakemake.params.analysis)
+with xr.open_dataset(snakemake.input[0]) as cube:
+    result = function(cube, **options)
+logging.info("%s %s: %s", name, options, dict(result.sizes))
+io.write_netcdf(result, snakemake.output[0])
