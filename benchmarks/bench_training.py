@@ -44,7 +44,7 @@ from rbmsweep import RBM, data  # noqa: E402
 from rbmsweep.kernels import gibbs, pcd  # noqa: E402
 from rbmsweep.kernels.random import fill_uniform, seed_streams  # noqa: E402
 from rbmsweep.rbm import STREAM_CHAINS, STREAM_SHUFFLE  # noqa: E402
-from rbmsweep.train import _threads, train  # noqa: E402
+from rbmsweep.training import _threads, epoch_threads, train  # noqa: E402
 
 try:
     from threadpoolctl import threadpool_limits
@@ -109,7 +109,9 @@ class Ours:
         self.chains = v[rng.integers(0, len(v), size=batch_size)].copy()
         self.states = seed_streams((seed, STREAM_CHAINS), batch_size)
         self.k, self.batch_size, self.learning_rate = gibbs_steps, batch_size, learning_rate
-        self.threads, self.seed, self.n_epochs = threads, seed, 0
+        self.threads = epoch_threads(threads, batch_size, gibbs_steps, v.shape[1], n_hidden,
+                                     batch_size)  # as train() does
+        self.seed, self.n_epochs = seed, 0
 
     def epoch(self):
         rbm = self.rbm

@@ -14,15 +14,11 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-_LAZY = {"RBM": ("rbmsweep.rbm", "RBM"), "train": ("rbmsweep.train", "train")}
+_LAZY = {"RBM": ("rbmsweep.rbm", "RBM"), "train": ("rbmsweep.training", "train")}
 _SUBMODULES = {"data", "io", "theory", "observables", "studies", "plots", "config", "units", "rbm",
-               "kernels", "cli"}
+               "training", "checkpoint", "cost", "kernels", "cli"}
 
 __all__ = ["RBM", "data", "train", "__version__"]
-
-# TODO(lead): `train` is both a submodule and a function; import it eagerly until the module
-# is renamed, or `import rbmsweep.train` elsewhere would shadow the function.
-from .train import train  # noqa: E402
 
 
 def __getattr__(name):

@@ -10,7 +10,7 @@ everything the next epoch depends on:
   ``rbmsweep.kernels.random``);
 - the last completed epoch, and the snapshot records taken so far.
 
-The epoch shuffle is derived from ``(seed, epoch)`` (``rbmsweep.train``), so there is no
+The epoch shuffle is derived from ``(seed, epoch)`` (``rbmsweep.training``), so there is no
 shuffle state to save.  A checkpoint carries a fingerprint of everything that determines the
 run (data, initial parameters, training arguments, snapshot grid); a checkpoint of other
 arguments is refused (``StaleCheckpointError`` names what differs) instead of being resumed

@@ -74,7 +74,7 @@ def _n_hidden(run):
 
 
 def n_snapshots(run):
-    """Number of recorded epochs of a run (``rbmsweep.train.snapshot_epochs``)."""
+    """Number of recorded epochs of a run (``rbmsweep.training.snapshot_epochs``)."""
     train = _train(run)
     epochs = int(train["epochs"])
     grid = train.get("snapshots") or {}
@@ -228,7 +228,7 @@ def measure_rates(n_visible=100, n_samples=10_000, epochs=2, gibbs_steps=20, bat
 
     from . import data
     from .rbm import RBM
-    from .train import train
+    from .training import train
 
     logging.getLogger("rbmsweep.train").setLevel(logging.WARNING)
     v = data.ising_chain(n_visible=n_visible, beta=1.0, n_samples=n_samples, seed=0)

@@ -41,6 +41,10 @@ def atomic_path(path):
     os.close(handle)
     try:
         yield temporary
+        # mkstemp makes the file owner-only; give it the permissions a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -8,6 +8,8 @@ rule diffusion_coefficients:
         "results/{study}/diffusion.nc",
     log:
         "logs/{study}/diffusion.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=study_memory_mb,
         runtime=study_runtime,
@@ -31,6 +33,8 @@ rule figure_trajectories:
         ),
     log:
         "logs/{study}/figures/trajectories.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,
@@ -49,6 +53,8 @@ rule figure_msd:
         ),
     log:
         "logs/{study}/figures/msd.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,
@@ -67,6 +73,8 @@ rule figure_pair_distances:
         ),
     log:
         "logs/{study}/figures/pair_distances.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,
@@ -85,6 +93,8 @@ rule figure_diffusion_vs_noise:
         ),
     log:
         "logs/{study}/figures/diffusion_vs_noise.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,
@@ -103,6 +113,8 @@ rule figure_diffusion_vs_samples:
         ),
     log:
         "logs/{study}/figures/diffusion_vs_samples.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,

@@ -8,6 +8,8 @@ rule small_beta_theory:
         "results/{study}/small_beta.nc",
     log:
         "logs/{study}/small_beta.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=study_memory_mb,
         runtime=study_runtime,
@@ -31,6 +33,8 @@ rule figure_theory_profiles:
         ),
     log:
         "logs/{study}/figures/theory_profiles.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,
@@ -49,6 +53,8 @@ rule figure_theory_vs_weights:
         ),
     log:
         "logs/{study}/figures/theory_vs_weights.log",
+    group:
+        "aggregate"
     resources:
         mem_mb=1000,
         runtime=5,

@@ -20,9 +20,9 @@ Where the time goes and what is done about it:
   configuration, so a visible update is one draw, one shift, one integer compare — no sigmoid,
   no branch;
 * M ≤ 4 (the paper's settings): the sweeps of each chain run with its xoshiro state in
-  registers, and the next sweep's hidden inputs are summed while the visible units are drawn,
-  by one table lookup per 4 visible units (``_fill_group_sums``), because the weights are fixed
-  during an update;
+  registers, two chains interleaved, and the next sweep's hidden inputs are summed while the
+  visible units are drawn, by one table lookup per 4 visible units (``_fill_group_sums``),
+  because the weights are fixed during an update;
 * sigmoids and tanh from ``vecmath``, evaluated in vectorized loops over all chains;
 * threads: the chains are split into blocks that run in parallel (``prange``), and so are
   large matrix products, by blocks of rows fixed by their shape (``_dot``).  A chain's result
@@ -219,6 +219,94 @@ def _fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
 
 
 @njit(inline="always")
+def _fused_sweep_pair(inputs, prob, j, state_a, state_b, table, sums, packed_a, packed_b,
+                      fields, n_hidden):
+    """``_fused_sweep`` of chains j and j+1 interleaved, draw by draw: the two streams are
+    independent, so the core overlaps their dependency chains (~1.3× the throughput of one
+    chain at a time; the same draws, sums and results)."""
+    n_visible = table.shape[1]
+    n_full = n_visible >> 2
+    n_groups = sums.shape[0]
+    a0, a1, a2, a3 = state_a[0], state_a[1], state_a[2], state_a[3]
+    b0, b1, b2, b3 = state_b[0], state_b[1], state_b[2], state_b[3]
+    config_a = 0
+    config_b = 0
+    for mu in range(n_hidden):
+        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        config_a |= np.int64(_uniform(r) < prob[j, mu]) << mu
+        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        config_b |= np.int64(_uniform(r) < prob[j + 1, mu]) << mu
+    ha0 = fields[0]
+    ha1 = fields[1]
+    ha2 = fields[2]
+    ha3 = fields[3]
+    hb0 = fields[0]
+    hb1 = fields[1]
+    hb2 = fields[2]
+    hb3 = fields[3]
+    for g in range(n_full):
+        i0 = 4 * g
+        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        p = np.int64((r >> _U11) < table[config_a, i0])
+        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        q = np.int64((r >> _U11) < table[config_b, i0])
+        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 1])
+        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 1])
+        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 2])
+        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 2])
+        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 3])
+        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 3])
+        packed_a[g] = p
+        packed_b[g] = q
+        ha0 += sums[g, p, 0]
+        hb0 += sums[g, q, 0]
+        if n_hidden > 1:
+            ha1 += sums[g, p, 1]
+            ha2 += sums[g, p, 2]
+            ha3 += sums[g, p, 3]
+            hb1 += sums[g, q, 1]
+            hb2 += sums[g, q, 2]
+            hb3 += sums[g, q, 3]
+    if n_full < n_groups:
+        p = 0
+        q = 0
+        for i in range(4 * n_full, n_visible):
+            r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+            p = 2 * p + np.int64((r >> _U11) < table[config_a, i])
+            r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+            q = 2 * q + np.int64((r >> _U11) < table[config_b, i])
+        packed_a[n_full] = p
+        packed_b[n_full] = q
+        ha0 += sums[n_full, p, 0]
+        ha1 += sums[n_full, p, 1]
+        ha2 += sums[n_full, p, 2]
+        ha3 += sums[n_full, p, 3]
+        hb0 += sums[n_full, q, 0]
+        hb1 += sums[n_full, q, 1]
+        hb2 += sums[n_full, q, 2]
+        hb3 += sums[n_full, q, 3]
+    inputs[j, 0] = ha0
+    inputs[j + 1, 0] = hb0
+    if n_hidden > 1:
+        inputs[j, 1] = ha1
+        inputs[j + 1, 1] = hb1
+    if n_hidden > 2:
+        inputs[j, 2] = ha2
+        inputs[j + 1, 2] = hb2
+    if n_hidden > 3:
+        inputs[j, 3] = ha3
+        inputs[j + 1, 3] = hb3
+    state_a[0], state_a[1], state_a[2], state_a[3] = a0, a1, a2, a3
+    state_b[0], state_b[1], state_b[2], state_b[3] = b0, b1, b2, b3
+
+
+@njit(inline="always")
 def _unpack(x, packed, visible_code):
     """The visible configuration from its 4-unit group patterns."""
     low_v, step_v = _levels(visible_code)
@@ -245,8 +333,12 @@ def _fused_block(x, inputs, prob, j0, j1, states, table, sums, packed, fields, n
     whole block come from one vectorized loop; ``inputs`` on entry from the matrix product."""
     for _ in range(n_steps):
         _hidden_probabilities(inputs, prob, j0, j1, hidden_code)
-        for j in range(j0, j1):
-            _fused_sweep(inputs, prob, j, states[j], table, sums, packed[j], fields, n_hidden)
+        for j in range(j0, j1 - 1, 2):
+            _fused_sweep_pair(inputs, prob, j, states[j], states[j + 1], table, sums,
+                              packed[j], packed[j + 1], fields, n_hidden)
+        if (j1 - j0) % 2:
+            _fused_sweep(inputs, prob, j1 - 1, states[j1 - 1], table, sums, packed[j1 - 1],
+                         fields, n_hidden)
     for j in range(j0, j1):
         _unpack(x[j], packed[j], visible_code)
 

@@ -21,7 +21,7 @@ def correlation_spectrum(samples):
 def training_run(spec, samples, test):
     """Train the RBM of one run (``spec`` from ``rbmsweep.config``) and return its dataset."""
     from ..rbm import RBM
-    from ..train import train
+    from ..training import train
 
     rbm = RBM(n_visible=samples.shape[1], seed=spec["seed"], **spec["rbm"])
     return train(rbm, samples, test=test if len(test) else None, seed=spec["seed"], **spec["train"])

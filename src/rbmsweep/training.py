@@ -57,6 +57,17 @@ def _resolve_snapshots(snapshots, epochs):
     return grid
 
 
+def epoch_threads(threads, n_chains, gibbs_steps, n_visible, n_hidden, batch_size):
+    """The threads an epoch runs on: ``threads``, or 1 when a mini-batch has too little work for
+    the thread pool's cost per mini-batch (fewer than ``PARALLEL_MIN_DRAWS`` visible draws, and
+    matrix products too small to be split).  The result is the same either way."""
+    draws = n_chains * int(gibbs_steps) * n_visible
+    products = n_visible * n_hidden * (n_chains + int(batch_size))
+    if draws < PARALLEL_MIN_DRAWS and products < pcd.BLOCK_WORK:
+        return 1
+    return int(threads)
+
+
 @contextlib.contextmanager
 def _threads(threads):
     """Run the block with ``threads`` numba threads and single-threaded BLAS; restore both.
@@ -158,10 +169,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         started -= state.elapsed_seconds
     elif epoch_grid[0] == 0:
         record(0)
-    draws_per_batch = n_chains * int(gibbs_steps) * rbm.n_visible
-    products = rbm.n_visible * rbm.n_hidden * (n_chains + int(batch_size))
-    if draws_per_batch < PARALLEL_MIN_DRAWS and products < pcd.BLOCK_WORK:
-        threads = 1
+    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible, rbm.n_hidden,
+                            batch_size)
     # float32 products: a float32 copy of the weights, refreshed by the kernel at every update
     work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
     with _threads(int(threads)) as n_threads:
