@@ -24,6 +24,9 @@ Where the time goes and what is done about it:
   visible units are drawn, by one table lookup per 4 visible units (``_fill_group_sums``),
   because the weights are fixed during an update;
 * sigmoids and tanh from ``vecmath``, evaluated in vectorized loops over all chains;
+* on request (``work_weights`` float32, ``train(precision="float32")``), the matrix products in
+  float32, twice as fast where they dominate (N·M large); parameters, sums and probabilities
+  stay float64;
 * threads: the chains are split into blocks that run in parallel (``prange``), and so are
   large matrix products, by blocks of rows fixed by their shape (``_dot``).  A chain's result
   depends only on its own stream, and every sum has a fixed order, so the weights are bitwise
