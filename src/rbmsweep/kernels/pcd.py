@@ -102,7 +102,7 @@ def _uniform(r):
 
 # -- per-update tables --------------------------------------------------------------------------
 
-@njit
+@njit(error_model="numpy")
 def _fill_table(table, weights, visible_fields, visible_code, hidden_code, field):
     """table[c, i] = ceil(P(v_i high | h = configuration c) · 2^53), bit μ of c = [h_μ high].
 
@@ -130,7 +130,7 @@ def _fill_table(table, weights, visible_fields, visible_code, hidden_code, field
         flat_table[t] = np.uint64(np.int64(np.ceil(sigmoid(scale * flat_field[t]) * _TWO53)))
 
 
-@njit
+@njit(error_model="numpy")
 def _fill_group_sums(sums, weights, n_hidden, visible_code):
     """sums[g, p, μ] = Σ_t v_t w_{4g+t, μ} over the visible units t of group g (4, fewer in the
     last group), where v_t is the level coded by bit (n_g − 1 − t) of the pattern p.
@@ -334,7 +334,7 @@ def _unpack(x, packed, visible_code):
             x[4 * n_full + t] = low_v + step_v * ((p >> (n_units - 1 - t)) & 1)
 
 
-@njit
+@njit(error_model="numpy")
 def _fused_block(x, inputs, prob, j0, j1, states, table, sums, packed, fields, n_hidden,
                  visible_code, hidden_code, n_steps):
     """k sweeps of chains j0..j1−1, sweep by sweep so that the hidden probabilities of the
@@ -351,7 +351,7 @@ def _fused_block(x, inputs, prob, j0, j1, states, table, sums, packed, fields, n
         _unpack(x[j], packed[j], visible_code)
 
 
-@njit
+@njit(error_model="numpy")
 def _sample_hidden(prob, hidden, configs, state, j, hidden_code):
     """Draw chain j's hidden units (one draw per unit, in unit order) from ``prob[j]``."""
     low_h, step_h = _levels(hidden_code)
@@ -366,7 +366,7 @@ def _sample_hidden(prob, hidden, configs, state, j, hidden_code):
     configs[j] = config
 
 
-@njit
+@njit(error_model="numpy")
 def _sample_visible_table(x, table, config, state, visible_code):
     """Draw one chain's visible units from the threshold row of its hidden configuration."""
     low_v, step_v = _levels(visible_code)
@@ -377,7 +377,7 @@ def _sample_visible_table(x, table, config, state, visible_code):
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
-@njit
+@njit(error_model="numpy")
 def _sample_visible_direct(x, field, visible_fields, state, visible_code):
     """Draw one chain's visible units from their inputs ``field`` (overwritten)."""
     low_v, step_v = _levels(visible_code)
@@ -392,7 +392,7 @@ def _sample_visible_direct(x, field, visible_fields, state, visible_code):
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
-@njit
+@njit(error_model="numpy")
 def _unit_means(inputs, out, n, hidden_code):
     """out[t] = Γ'(inputs.flat[t]) for t < n: tanh (spin), sigmoid (Bernoulli); flat loops,
     one per unit type, so that they vectorize."""
@@ -405,7 +405,7 @@ def _unit_means(inputs, out, n, hidden_code):
             out[t] = sigmoid(flat[t])
 
 
-@njit
+@njit(error_model="numpy")
 def _copy_weights(weights, work_weights):
     for i in range(weights.shape[0]):
         for mu in range(weights.shape[1]):
@@ -422,7 +422,7 @@ def _row_blocks(rows, inner, cols):
     return min(_MAX_BLOCKS, max(1, rows // 16))
 
 
-@njit
+@njit(error_model="numpy")
 def _dot(a, b, out):
     """out = a @ b (C-contiguous ``a`` and ``out``), by blocks of rows of ``a``."""
     rows = a.shape[0]
@@ -436,7 +436,7 @@ def _dot(a, b, out):
             np.dot(a[start:stop], b, out[start:stop])
 
 
-@njit
+@njit(error_model="numpy")
 def _hidden_inputs(x, weights, hidden_fields, inputs, n_rows):
     """inputs[:n] = x[:n] @ W + c, through BLAS."""
     _dot(x[:n_rows], weights, inputs[:n_rows])
