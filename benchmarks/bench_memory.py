@@ -78,6 +78,9 @@ def main():
         print(f"{row['samples']:>9} {row['data_mb']:>8.1f} {row['data_rss']:>16.0f} "
               f"{row['run_rss']:>15.0f} {extra:>15.0f} {extra / row['data_mb']:>7.2f}")
     print("\nbaseline: the same job on 1000 samples (interpreter, numpy/xarray/numba, kernels)")
+    if args.small:
+        assert result["run_rss"] > 0 and result["data_rss"] > 0
+        print("bench_memory --small: outputs OK")
 
 
 if __name__ == "__main__":

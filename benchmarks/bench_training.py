@@ -174,14 +174,21 @@ class SklearnPeer:
 
 
 def medians(runners, repeats):
-    """Warm up each runner once, then time them back to back ``repeats`` times."""
+    """Warm up each runner once, then time them back to back ``repeats`` times: the times of
+    each runner, as arrays.  This machine's speed drifts by tens of percent over seconds, so
+    runners that are compared must be timed in the same call, repeat by repeat."""
     for runner in runners:
         runner.epoch()
     times = [[] for _ in runners]
     for _ in range(repeats):
         for runner, sink in zip(runners, times):
             sink.append(runner.epoch())
-    return [float(np.median(t)) for t in times]
+    return [np.array(t) for t in times]
+
+
+def paired_ratio(slow, fast):
+    """Median over repeats of slow/fast, each pair timed back to back."""
+    return float(np.median(np.asarray(slow) / np.asarray(fast)))
 
 
 # -- the table --------------------------------------------------------------------------------------
@@ -197,11 +204,21 @@ def fmt_rate(x):
 def table(args):
     repeats = args.repeats
     raw, fill = rng_rates()
-    rows, speedups = [], []
+    rows, speedups, threads_used = [], [], []
+
+    def timed(one_thread, two_threads, n):
+        """Times of ours and the peer, and (with threads) of ours and the peer on 2 threads,
+        all interleaved repeat by repeat; remembers the threads ours really used."""
+        runners = one_thread + (two_threads if args.threads else [])
+        times = medians(runners, n) + [None, None]
+        if args.threads:
+            threads_used.append(two_threads[0].threads)
+        return times[0], times[1], times[2], times[3] if len(two_threads) > 1 else None
 
     def add(case, ours, peer_name, peer, goal, updates, ours2=None, peer2=None):
-        ratio = peer / ours if peer else float("nan")
-        rate = updates / ours
+        """``ours``, ``peer``, ``ours2`` (threads=2), ``peer2``: times per repeat, or None."""
+        ratio = paired_ratio(peer, ours)
+        rate = updates / np.median(ours)
         status = ""
         if goal:
             kind, target = goal
@@ -210,17 +227,19 @@ def table(args):
             goal_text = f"≥{target:g}×" if kind == "ratio" else f"≥{target:.0e}/s"
         else:
             goal_text = ""
-        rows.append((case, ours, peer_name, peer, ratio, goal_text, status, rate, rate / raw))
+        rows.append((case, np.median(ours), peer_name, np.median(peer), ratio, goal_text, status,
+                     rate, rate / raw))
         if ours2 is not None:
-            speedups.append((case, ours, ours2, peer2))
+            speedups.append((case, np.median(ours), np.median(ours2), paired_ratio(ours, ours2),
+                             None if peer2 is None else np.median(peer2), threads_used.pop()))
 
     # 1. Bernoulli PCD-1, N=100, M=3 vs scikit-learn
     v = ((data.ising_chain(100, 1.0, 100_000, seed=0) + 1) // 2).astype(np.int8)
     setting = dict(n_hidden=3, visible="bernoulli", hidden="bernoulli", gibbs_steps=1,
                    batch_size=100, learning_rate=0.1)
-    ours, peer = medians([Ours(v, **setting), SklearnPeer(v, 3, 100, 0.1)], repeats)
-    ours2, peer2 = medians([Ours(v, **setting, threads=2), SklearnPeer(v, 3, 100, 0.1, 2)],
-                           repeats) if args.threads else (None, None)
+    ours, peer, ours2, peer2 = timed(
+        [Ours(v, **setting), SklearnPeer(v, 3, 100, 0.1)],
+        [Ours(v, **setting, threads=2), SklearnPeer(v, 3, 100, 0.1, 2)], repeats)
     add("Bernoulli PCD-1 N=100 M=3 B=100, 1e5 samples", ours, "scikit-learn", peer,
         ("ratio", 5), 1000 * 100 * 1 * 100, ours2, peer2)
     # train()'s fixed cost per call, for the record
@@ -236,15 +255,14 @@ def table(args):
     setting = dict(n_hidden=500, visible="bernoulli", hidden="bernoulli", gibbs_steps=1,
                    batch_size=100, learning_rate=0.01)
     reps = min(repeats, 3)
-    ours, peer = medians([Ours(v, **setting), SklearnPeer(v, 500, 100, 0.01)], reps)
-    ours2, peer2 = medians([Ours(v, **setting, threads=2), SklearnPeer(v, 500, 100, 0.01, 2)],
-                           reps) if args.threads else (None, None)
+    ours, peer, ours2, peer2 = timed(
+        [Ours(v, **setting), SklearnPeer(v, 500, 100, 0.01)],
+        [Ours(v, **setting, threads=2), SklearnPeer(v, 500, 100, 0.01, 2)], reps)
     add(f"Bernoulli PCD-1 N=784 M=500 B=100, {n:.0e} samples", ours, "scikit-learn", peer,
         ("ratio", 1.2), (n // 100) * 100 * 784, ours2, peer2)
-    ours, peer = medians([Ours(v, **setting, precision="float32"),
-                          SklearnPeer(v, 500, 100, 0.01)], reps)
-    ours2 = medians([Ours(v, **setting, threads=2, precision="float32")],
-                    reps)[0] if args.threads else None
+    ours, peer, ours2, _ = timed(
+        [Ours(v, **setting, precision="float32"), SklearnPeer(v, 500, 100, 0.01)],
+        [Ours(v, **setting, threads=2, precision="float32")], reps)
     add("  same, precision=float32 (products only)", ours, "scikit-learn", peer,
         ("ratio", 1.2), (n // 100) * 100 * 784, ours2, None)
 
@@ -254,8 +272,8 @@ def table(args):
         for batch_size in (10, 100):
             setting = dict(n_hidden=n_hidden, visible="spin", hidden="spin", gibbs_steps=20,
                            batch_size=batch_size, learning_rate=1e-3)
-            ours, peer = medians([Ours(v, **setting), NumpyPeer(v, **setting)], repeats)
-            ours2 = medians([Ours(v, **setting, threads=2)], repeats)[0] if args.threads else None
+            ours, peer, ours2, _ = timed([Ours(v, **setting), NumpyPeer(v, **setting)],
+                                         [Ours(v, **setting, threads=2)], repeats)
             add(f"spin PCD-20 N=100 M={n_hidden} B={batch_size}, 1e4 samples", ours,
                 "numpy", peer, ("rate", 2e8), 10_000 * 20 * 100, ours2)
 
@@ -278,10 +296,13 @@ def table(args):
     if speedups:
         print("\nthreads=2 (ours: chains in parallel, blocked matrix products; scikit-learn: "
               "BLAS on 2 threads)")
-        print(f"{'case':<48} {'ours 1':>8} {'ours 2':>8} {'speed-up':>9} {'sklearn 2':>10}")
-        for case, one, two, peer2 in speedups:
-            extra = f"{peer2:>10.4f}" if peer2 else ""
-            print(f"{case:<48} {one:>8.4f} {two:>8.4f} {one / two:>9.2f} {extra}")
+        print(f"{'case':<48} {'ours 1':>8} {'ours 2':>8} {'speed-up':>9} {'threads':>8} "
+              f"{'sklearn 2':>10}")
+        for case, one, two, speedup, peer2, used in speedups:
+            extra = f"{peer2:>10.4f}" if peer2 is not None else ""
+            print(f"{case:<48} {one:>8.4f} {two:>8.4f} {speedup:>9.2f} {used:>8} {extra}")
+        print("threads: what train() runs on when given 2 (1 when a mini-batch has too little "
+              "work: training.PARALLEL_MIN_DRAWS); ratios are medians of per-repeat ratios")
 
 
 # -- CI mode ----------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Every speed benchmark of issue 4 in one command: training (bench_training.py) and the exact
-data samplers (bench_samplers.py), one table each.
+"""Every benchmark of issue 4 in one command, one table each: training (bench_training.py),
+the exact data samplers (bench_samplers.py), peak memory of a 10^6-sample job
+(bench_memory.py) and the share of a 100-run sweep's wall time spent computing
+(bench_sweep.py).
 
-    python benchmarks/run_all.py            # the tables (several minutes on 2 cores)
+    python benchmarks/run_all.py            # the tables (~15 minutes on 2 cores)
     python benchmarks/run_all.py --small    # CI: tiny sizes, checks outputs, no timings
     python benchmarks/run_all.py --repeats 3 --mnist-samples 6000   # quicker
 
@@ -23,7 +25,8 @@ def run(script, args):
 def main(argv):
     small = "--small" in argv
     failed = run("bench_training.py", argv)
-    failed |= run("bench_samplers.py", ["--small"] if small else [])
+    for script in ("bench_samplers.py", "bench_memory.py", "bench_sweep.py"):
+        failed |= run(script, ["--small"] if small else [])
     sys.exit(1 if failed else 0)
 
 

@@ -7,7 +7,6 @@ the log-likelihood of train and test data, and the observables of ``rbmsweep.obs
 
 import contextlib
 import logging
-import os
 import time
 
 import numba
@@ -22,11 +21,11 @@ from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 
 log = logging.getLogger("rbmsweep.train")
 
-# numba's OpenMP threads otherwise spin while they wait (libgomp's default): with a parallel
-# region per mini-batch, a machine with more busy threads than cores then runs threads=2 many
-# times slower than threads=1.  Passive waiting costs a few µs per region instead.  Read when
-# numba first starts its thread pool, so it must be set before; the user's value wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Threads wait for the next mini-batch with libgomp's default policy (spin briefly, then
+# sleep; spinning is throttled when threads outnumber the cores), which we leave alone:
+# OMP_WAIT_POLICY=PASSIVE made every wait a sleep and wake-up, and on a 2-core VM the woken
+# thread often ran on the waker's core, so threads=2 ran at 0.7-1.6x of one thread depending on
+# the process; the default gives 1.7-2.0x (benchmarks/bench_training.py).
 
 #: Below this many visible-unit draws per mini-batch (chains × k × N), an epoch runs on one
 #: thread whatever ``threads`` says: the thread pool's cost per mini-batch would exceed the gain.
