@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def sweep_config(n_beta, n_seeds, seeds_per_job):
     return {"studies": {"place_cells": {
-        "data": {"model": "ising", "n_visible": 100, "n_samples": 1000, "n_test": 100,
+        # one data set per β, shared by its seeds (data.seed): 10 data jobs, 100 run jobs
+        "data": {"model": "ising", "n_visible": 100, "n_samples": 1000, "n_test": 100, "seed": 0,
                  "beta": [round(0.3 + 0.1 * k, 2) for k in range(n_beta)]},
         "rbm": {"n_hidden": 1},
         "train": {"gibbs_steps": 20, "learning_rate": 0.01, "batch_size": 10, "epochs": 20},

@@ -38,7 +38,8 @@ Each epoch kernel exists twice, compiled from the same code: serial (``train_epo
 per parallel region.  Compiled with ``error_model="numpy"``: numba's default zero-division check
 is a branch that stops loops from vectorizing.
 
-Only the sweep itself (``_fused_block``'s body) and tiny helpers are inlined
+Only the sweep itself (``_fused_block``'s body), tiny helpers and the functions with a
+``prange`` (which runs in parallel only when inlined into ``train_epoch_parallel``) are inlined
 (``inline="always"``); the rest are ordinary compiled functions.  Every inlined copy is
 compiled again for each caller and signature: inlining everything made the first run on a
 machine compile for ~75 s and 1.1 GB, against ~25 s and 0.35 GB now, at the same speed.
@@ -422,7 +423,7 @@ def _row_blocks(rows, inner, cols):
     return min(_MAX_BLOCKS, max(1, rows // 16))
 
 
-@njit(error_model="numpy")
+@njit(inline="always")  # its prange runs in parallel only inside the parallel kernel
 def _dot(a, b, out):
     """out = a @ b (C-contiguous ``a`` and ``out``), by blocks of rows of ``a``."""
     rows = a.shape[0]
@@ -436,7 +437,7 @@ def _dot(a, b, out):
             np.dot(a[start:stop], b, out[start:stop])
 
 
-@njit(error_model="numpy")
+@njit(inline="always")  # calls _dot
 def _hidden_inputs(x, weights, hidden_fields, inputs, n_rows):
     """inputs[:n] = x[:n] @ W + c, through BLAS."""
     _dot(x[:n_rows], weights, inputs[:n_rows])
