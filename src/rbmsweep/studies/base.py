@@ -10,6 +10,17 @@ def sweep_dims(cube):
     return [dim for dim in cube.dims if dim not in RUN_DIMS]
 
 
+def unstack_points(out, axes, cube):
+    """``out``, computed along a stacked ``point`` dim (``cube.stack(point=axes)``, or one
+    point when there is no sweep axis), back on the sweep axes with the cube's attrs."""
+    if not axes:
+        return out.isel(point=0, drop=True)
+    out = out.unstack("point").transpose(*axes, ...)
+    for dim in axes:
+        out[dim].attrs.update(cube[dim].attrs)
+    return out
+
+
 def correlation_spectrum(samples):
     """Eigenvalues (descending) and eigenvectors of C_ij = ⟨v_i v_j⟩_data (DESIGN §3.4)."""
     samples = np.asarray(samples, dtype=np.float64)

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 import numpy as np
 import xarray as xr
 
-from .base import sweep_dims, training_run
+from .base import sweep_dims, training_run, unstack_points
 
 TRAINS = True
 OUTPUTS = [
@@ -331,12 +331,7 @@ def diffusion(cube, transient_epochs=TRANSIENT_EPOCHS):
                      {"long_name": "pair of hidden units"}),
         },
     )
-    if axes:
-        out = out.unstack("point").transpose(*axes, ...)
-        for dim in axes:
-            out[dim].attrs.update(cube[dim].attrs)
-    else:
-        out = out.isel(point=0, drop=True)
+    out = unstack_points(out, axes, cube)
     out.attrs.update(
         description="place-field diffusion (paper Figs. 5-6)", n_visible=n_sites,
         transient_epochs=int(transient_epochs), fit_start_epoch=int(epochs[start]),

@@ -24,7 +24,7 @@ import xarray as xr
 
 from .. import theory
 from ..observables import orient, peak_width
-from .base import sweep_dims, training_run
+from .base import sweep_dims, training_run, unstack_points
 
 TRAINS = True
 OUTPUTS = [
@@ -256,12 +256,7 @@ def small_beta(cube, transient_epochs=TRANSIENT_EPOCHS):
         out[f"b_{name}"] = ((), b, {"long_name": f"b = integral of w^2, {where}", "units": "1"})
         out[f"height_{name}"] = ((), height, {"long_name": f"peak height, {where}", "units": "1"})
         out[f"fwhm_{name}"] = ((), fwhm, {"long_name": f"FWHM, {where}", "units": "site"})
-    if axes:
-        out = out.unstack("point").transpose(*axes, ...)
-        for dim in axes:
-            out[dim].attrs.update(cube[dim].attrs)
-    else:
-        out = out.isel(point=0, drop=True)
+    out = unstack_points(out, axes, cube)
     out.attrs.update(description="small-beta theory (paper Fig. 14) and trained weights / sqrt(beta)",
                      n_visible=n_sites, transient_epochs=int(transient_epochs),
                      b_stationary_closed_form=float(theory.stationary_b()))
