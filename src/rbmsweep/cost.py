@@ -43,9 +43,10 @@ SAMPLER_RATE = 1e8
 #: writing NetCDF (measured: ~5 s, `rbmsweep run` with a warm numba cache).  A SLURM job adds
 #: snakemake's own start-up, ~7-16 s.
 START_SECONDS = 5.0
-#: Compiling the training kernels into an empty numba cache: ~25 s on an idle reference
-#: machine, up to ~2 min under load; budgeted at the high end (once per SLURM job: the
-#: profile gives every job its own cache, which the runs grouped into that job share).
+#: Compiling the training kernels into an empty numba cache: ~30 s on an idle reference
+#: machine (benchmarks/bench_compile.py), up to ~2 min under load; budgeted at the high end
+#: (once per SLURM job: the profile gives every job its own cache, which the runs grouped
+#: into that job share).
 COMPILE_SECONDS = 120.0
 #: Requested wall time = SAFETY x estimated compute + start-up and compilation; each retry
 #: multiplies it by the attempt number.
@@ -301,7 +302,7 @@ def format_table(rows, spin_rate, hidden_cost, source):
                  f"+{hidden_cost:.3g} per extra hidden unit ({source}).")
     lines.append("core-hours: compute and start-up of every job on one core.  Each SLURM "
                  "submission adds snakemake's start-up (~10 s) and, for training, the kernels' "
-                 "compilation into its own numba cache (0.5-2 min; ~25 s on an idle node).")
+                 "compilation into its own numba cache (0.5-2 min; ~30 s on an idle node).")
     return "\n".join(lines)
 
 
