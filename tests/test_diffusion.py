@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from rbmsweep.observables import ring_distance, unwrap_centers
 from rbmsweep.studies import diffusion as study
 
 N_SITES = 100
@@ -38,23 +39,23 @@ def cube_of(observed, extra_dims=None):
 def test_unwrap_undoes_the_periodic_boundary():
     true, observed = random_walks(d=30.0, n_runs=4, n_epochs=300, transient=0)
     assert np.any(np.abs(np.diff(observed, axis=-1)) > N_SITES / 2)  # it does cross
-    unwrapped = study.unwrap(observed, N_SITES)
+    unwrapped = unwrap_centers(observed, N_SITES)
     shift = (unwrapped - true)[..., :1]
     np.testing.assert_allclose(unwrapped - shift, true, atol=1e-9)
     np.testing.assert_allclose(shift / N_SITES, np.round(shift / N_SITES), atol=1e-9)
     strided = np.moveaxis(np.moveaxis(observed, -1, 0).copy(), 0, -1)  # a transposed cube's layout
     assert not strided.flags.c_contiguous
-    np.testing.assert_array_equal(study.unwrap(strided, N_SITES), study.unwrap(observed, N_SITES))
+    np.testing.assert_array_equal(unwrap_centers(strided, N_SITES), unwrap_centers(observed, N_SITES))
     gaps = observed.copy()
     gaps[0, 0, 10:13] = np.nan  # a few snapshots without a peak are stepped over
-    unwrapped = study.unwrap(gaps, N_SITES)
+    unwrapped = unwrap_centers(gaps, N_SITES)
     assert np.isnan(unwrapped[0, 0, 10:13]).all()
     np.testing.assert_allclose(unwrapped[0, 0, 13:] - unwrapped[0, 0, 9],
                                true[0, 0, 13:] - true[0, 0, 9], atol=1e-9)
 
 
 def test_ring_distance():
-    np.testing.assert_allclose(study.ring_distance([1, 99, 50, 210], [99, 1, 0, 5], 100),
+    np.testing.assert_allclose(ring_distance([1, 99, 50, 210], [99, 1, 0, 5], 100),
                                [2, 2, 50, 5])
 
 
@@ -86,7 +87,7 @@ def experiments(estimator, d=4.0, n_runs=10, n_experiments=400, n_epochs=80, tra
     """(D̂, stated standard error) of many independent experiments of ``n_runs`` walks."""
     _, observed = random_walks(d=d, n_runs=n_runs * n_experiments, n_epochs=n_epochs,
                                transient=transient, seed=2)
-    unwrapped = study.unwrap(observed, N_SITES)
+    unwrapped = unwrap_centers(observed, N_SITES)
     epochs = np.arange(n_epochs + 1)
     start = study.transient_start(epochs, transient)
     lags = epochs[start:] - start

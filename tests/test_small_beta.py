@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from rbmsweep import theory
-from rbmsweep.observables import peak_width
+from rbmsweep.observables import center_on_peak, peak_width
 from rbmsweep.studies import small_beta as study
 
 N_SITES = 40
@@ -23,7 +23,7 @@ def test_centred_puts_the_peak_mid_ring_whatever_its_sign_and_place(lattice_prof
     for shift in (0, 7, 31):
         for sign in (1, -1):
             moved = sign * np.roll(lattice_profile, shift)
-            np.testing.assert_allclose(study.centred(moved), lattice_profile, atol=1e-12)
+            np.testing.assert_allclose(center_on_peak(moved), lattice_profile, atol=1e-12)
 
 
 def test_theory_outputs_match_the_closed_form_and_the_lattice(lattice_profile):

@@ -86,9 +86,42 @@ def low_mode_fraction(profile, max_wavenumber=2):
     return float(low / total)
 
 
+# -- ring geometry: the one home of positions on the ring of N sites -------------------------
+def ring_distance(a, b, n_sites):
+    """Distance between positions ``a`` and ``b`` on a ring of ``n_sites`` sites, in [0, N/2]."""
+    return np.abs((np.asarray(a) - np.asarray(b) + n_sites / 2) % n_sites - n_sites / 2)
+
+
 def unwrap_centers(centers, n_sites, axis=-1):
-    """Peak-centre trajectories made continuous across the periodic boundary (± N jumps)."""
-    return np.unwrap(np.asarray(centers, dtype=np.float64), period=n_sites, axis=axis)
+    """Centre trajectories made continuous across the periodic boundary: consecutive positions
+    along ``axis`` are joined by their shortest way round the ring (± N jumps removed).  NaN
+    positions (no peak) stay NaN and are stepped over."""
+    centers = np.moveaxis(np.asarray(centers, dtype=np.float64), axis, -1)
+    out = np.full(centers.shape, np.nan)
+    flat_in = centers.reshape(-1, centers.shape[-1])
+    flat_out = out.reshape(-1, centers.shape[-1])
+    for row_in, row_out in zip(flat_in, flat_out):
+        good = np.isfinite(row_in)
+        if good.any():
+            row_out[good] = np.unwrap(row_in[good], period=n_sites)
+    return np.moveaxis(out, -1, axis)
+
+
+def center_on_peak(profile, half_window=3):
+    """The oriented profile (peak positive) rolled so that its main peak sits at index N // 2.
+
+    The peak's centre is the weighted mean position of the sites within ``half_window`` of
+    the maximum (rounded to a site): steadier than the maximum of a noisy trained profile,
+    and, unlike the circular mean over the whole ring, not pulled towards a second bump (with
+    two hidden units each unit's weights can carry a smaller bump where the other's peak is).
+    """
+    profile = orient(profile)
+    n = len(profile)
+    top = int(np.nanargmax(profile))
+    offsets = np.arange(-half_window, half_window + 1)
+    weights = np.clip(profile[(top + offsets) % n], 0.0, None)
+    shift = float(np.dot(weights, offsets) / weights.sum()) if weights.sum() > 0 else 0.0
+    return np.roll(profile, n // 2 - int(round(top + shift)) % n)
 
 
 #: per-hidden-unit observables: name -> (function of one weight column, long_name, units)

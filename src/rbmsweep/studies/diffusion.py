@@ -34,6 +34,7 @@ from contextlib import contextmanager
 import numpy as np
 import xarray as xr
 
+from ..observables import ring_distance, unwrap_centers
 from .base import sweep_dims, training_run, unstack_points
 
 TRAINS = True
@@ -71,26 +72,6 @@ def run(spec, samples, test):
 
 
 # -- trajectories -------------------------------------------------------------------------------
-def unwrap(centers, n_sites):
-    """Centre trajectories (last axis = snapshots) made continuous across the periodic
-    boundary: consecutive positions are joined by their shortest way round the ring.  NaN
-    snapshots (no peak) stay NaN and are stepped over."""
-    centers = np.ascontiguousarray(centers, dtype=np.float64)
-    out = np.full(centers.shape, np.nan)  # C order: the reshape below is a view
-    flat_in = centers.reshape(-1, centers.shape[-1])
-    flat_out = out.reshape(-1, centers.shape[-1])
-    for row_in, row_out in zip(flat_in, flat_out):
-        good = np.isfinite(row_in)
-        if good.any():
-            row_out[good] = np.unwrap(row_in[good], period=n_sites)
-    return out
-
-
-def ring_distance(a, b, n_sites):
-    """Distance between positions ``a`` and ``b`` on a ring of ``n_sites`` sites, in [0, N/2]."""
-    return np.abs((np.asarray(a) - np.asarray(b) + n_sites / 2) % n_sites - n_sites / 2)
-
-
 def transient_start(epochs, transient_epochs):
     """Index of the first snapshot at or after ``transient_epochs``."""
     later = np.flatnonzero(np.asarray(epochs) >= transient_epochs)
@@ -210,7 +191,7 @@ def diffusion(cube, transient_epochs=TRANSIENT_EPOCHS):
     raw = stacked.values  # (point, seed, hidden, epoch)
     n_points, n_seeds, _, n_epochs = raw.shape
 
-    trajectories = unwrap(raw, n_sites)
+    trajectories = unwrap_centers(raw, n_sites)
     with _quiet():
         steps = np.abs(np.diff(trajectories[..., start:], axis=-1))  # after the transient
         max_step = np.nanmax(steps.reshape(n_points, -1), axis=1)

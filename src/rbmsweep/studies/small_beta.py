@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 from .. import theory
-from ..observables import orient, peak_width
+from ..observables import center_on_peak, orient, peak_center, peak_width, ring_distance
 from .base import sweep_dims, training_run, unstack_points
 
 TRAINS = True
@@ -59,41 +59,12 @@ def run(spec, samples, test):
 
 
 # -- theory -------------------------------------------------------------------------------------
-def centred(profile, half_window=3):
-    """The oriented profile (peak positive) rolled so that its main peak sits at index N // 2.
-
-    The peak's centre is the weighted mean position of the sites within ``half_window`` of
-    the maximum (rounded to a site): steadier than the maximum of a noisy trained profile,
-    and, unlike the circular mean over the whole ring, not pulled towards a second bump (with
-    two hidden units each unit's weights can carry a smaller bump where the other's peak is).
-    """
-    profile = orient(profile)
-    n = len(profile)
-    top = int(np.nanargmax(profile))
-    offsets = np.arange(-half_window, half_window + 1)
-    weights = np.clip(profile[(top + offsets) % n], 0.0, None)
-    shift = float(np.dot(weights, offsets) / weights.sum()) if weights.sum() > 0 else 0.0
-    return np.roll(profile, n // 2 - int(round(top + shift)) % n)
-
-
-def ring_separation(a, b, n_sites):
-    return abs((a - b + n_sites / 2) % n_sites - n_sites / 2)
-
-
-def circular_center(profile):
-    """Circular-mean centre of the oriented profile (DESIGN §3.4), in sites."""
-    profile = orient(profile)
-    n = len(profile)
-    resultant = np.dot(profile, np.exp(2j * np.pi * np.arange(n) / n))
-    return (np.angle(resultant) * n / (2 * np.pi)) % n
-
-
 def lattice_one_unit(n_sites, seed=0, init_std=0.01, t_max=THEORY_TIME, n_times=201):
     """Eq. 37 on a ring of ``n_sites`` from small random weights: (times, b(t), centred profile
     at ``t_max``, the stationary one for the default ``t_max``)."""
     times, weights = theory.integrate_small_beta(n_sites, t_max=t_max, n_times=n_times,
                                                  init_std=init_std, seed=seed)
-    return times, np.sum(weights**2, axis=1), centred(weights[-1])
+    return times, np.sum(weights**2, axis=1), center_on_peak(weights[-1])
 
 
 def continuum_one_unit(seed=0):
@@ -101,7 +72,7 @@ def continuum_one_unit(seed=0):
     _, weights = theory.integrate_small_beta(CONTINUUM_POINTS, dx=CONTINUUM_DX, continuum=True,
                                              t_max=500.0, n_times=2, seed=seed)
     x = (np.arange(CONTINUUM_POINTS) - CONTINUUM_POINTS // 2) * CONTINUUM_DX
-    return x, centred(weights[-1])
+    return x, center_on_peak(weights[-1])
 
 
 def lattice_two_units(n_sites, seed=0):
@@ -121,7 +92,7 @@ def repulsion(n_sites, one_unit_profile, separations=START_SEPARATIONS, t_max=30
                        np.roll(one_unit_profile, separation - separation // 2)], axis=1)
         times, weights = theory.integrate_small_beta(n_sites, n_units=2, t_max=t_max,
                                                      n_times=n_times, w0=w0)
-        out[k] = [ring_separation(circular_center(w[:, 0]), circular_center(w[:, 1]), n_sites)
+        out[k] = [ring_distance(peak_center(w[:, 0]), peak_center(w[:, 1]), n_sites)
                   for w in weights]
     return times, out
 
@@ -133,7 +104,7 @@ def rescaled_profiles(weights, beta):
     out = np.full_like(flat, np.nan)
     for k, profile in enumerate(flat):
         if np.isfinite(profile).all():
-            out[k] = centred(profile)
+            out[k] = center_on_peak(profile)
     return out.reshape(weights.shape)
 
 
