@@ -1,5 +1,5 @@
 # rbmsweep: sweeps of RBMs trained on spin-chain data, from config to NetCDF cubes and figures.
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
@@ -7,21 +7,20 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+include: "workflow/rules/common.smk"
+
+
+# A config given with --configfile replaces the default studies (Snakemake would merge them);
+# then every problem of the config is reported at once, before any job.
+validate_config(config, workflow)
 
 
 report: "workflow/report/workflow.rst"
 
 
-include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/place_cells.smk"
-include: "workflow/rules/spectrum.smk"
-include: "workflow/rules/retarded_learning.smk"
-include: "workflow/rules/diffusion.smk"
-include: "workflow/rules/small_beta.smk"
 
 
 rule all:

@@ -13,6 +13,7 @@ by the baseline run before anything is measured.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rbmsweep.config import all_jobs
+from rbmsweep.config import all_jobs, jobs_to_json
 from rbmsweep.io import read_samples
 
 
@@ -51,9 +52,9 @@ def measure(n_samples, folder):
     (runs,) = all_jobs(study(n_samples))["memory"].values()
     spec = runs[0]
     data_file, run_file = folder / f"data{n_samples}.nc", folder / f"run{n_samples}.nc"
-    data_peak = peak_rss_mb(["rbmsweep", "data", "--spec", json.dumps(spec["data"]),
-                             "--out", str(data_file)])
-    run_peak = peak_rss_mb(["rbmsweep", "run", "--spec", json.dumps(runs), "--data",
+    data_peak = peak_rss_mb(["rbmsweep", "data", "--spec",
+                             json.dumps(dataclasses.asdict(spec.data)), "--out", str(data_file)])
+    run_peak = peak_rss_mb(["rbmsweep", "run", "--spec", jobs_to_json(runs), "--data",
                             str(data_file), "--out", str(run_file)])
     train, _ = read_samples(data_file)
     assert train.shape == (n_samples, 100) and train.dtype == np.int8

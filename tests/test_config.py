@@ -1,18 +1,24 @@
-"""Bad input stops at validation, before any job, with a message naming key, value and rule."""
+"""The config: expansion into typed runs, defaults from the schema alone, and bad input stopped
+at validation, before any job, with every problem named (key path, value, what is allowed)."""
 
 import copy
+import dataclasses
+import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import xarray as xr
 import yaml
-from snakemake.utils import validate
 
-from rbmsweep.config import ConfigError, all_datasets, all_runs, check_config
+from rbmsweep import RBM, config, studies
+from rbmsweep.config import ConfigError, RunSpec, all_datasets, all_runs, defaults, validate
+from rbmsweep.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = str(ROOT / "workflow" / "schemas" / "config.schema.yaml")
 
 GOOD = {
     "studies": {
@@ -26,118 +32,202 @@ GOOD = {
 }
 
 
-def validated(config):
-    config = copy.deepcopy(config)
-    validate(config, SCHEMA)
-    return check_config(config)
+def validated(cfg):
+    return validate(copy.deepcopy(cfg), studies.KINDS)
 
 
-def with_value(section, key, value):
-    config = copy.deepcopy(GOOD)
-    target = config["studies"]["place_cells"]
+def with_value(section, key, value, cfg=GOOD):
+    cfg = copy.deepcopy(cfg)
+    target = cfg["studies"]["place_cells"]
     if section:
         target = target.setdefault(section, {})
     target[key] = value
-    return config
+    return cfg
+
+
+def problems_of(cfg):
+    with pytest.raises(ConfigError) as error:
+        validated(cfg)
+    return error.value.problems
 
 
 def test_good_config_expands_to_the_cartesian_product():
-    config = validated(GOOD)
-    runs = all_runs(config)["place_cells"]
+    runs = all_runs(validated(GOOD))["place_cells"]
     assert len(runs) == 2 * 2 * 2
-    assert "beta~1.0/n_hidden~2/seed~1" in runs
+    run = runs["beta~1.0/n_hidden~2/seed~1"]
+    assert isinstance(run, RunSpec)
+    assert (run.data.beta, run.rbm.n_hidden, run.seed) == (1.0, 2, 1)
     # data are shared by every run with the same data parameters and seed
-    assert len(all_datasets(config)) == 2 * 2
-    # defaults from the schema are filled in
-    run = runs["beta~0.5/n_hidden~1/seed~0"]
-    assert run["train"]["algorithm"] == "pcd" and run["train"]["gibbs_steps"] == 20
-    assert run["data"]["n_test"] == 1000
+    assert len(all_datasets(validated(GOOD))) == 2 * 2
+    assert run.data.id == "model~ising/n_visible~20/beta~1.0/n_samples~200/n_test~1000/seed~1"
+    # what the study leaves out comes from the schema
+    assert run.train.algorithm == "pcd" and run.train.gibbs_steps == 20
+    assert run.data.n_test == defaults("data")["n_test"] == 1000
+
+
+def test_a_run_survives_its_json_round_trip():
+    for run in all_runs(validated(GOOD))["place_cells"].values():
+        assert RunSpec.from_json(run.to_json()) == run
 
 
 def test_alpha_gives_the_number_of_samples():
-    config = copy.deepcopy(GOOD)
-    data = config["studies"]["place_cells"]["data"]
+    cfg = copy.deepcopy(GOOD)
+    data = cfg["studies"]["place_cells"]["data"]
     del data["n_samples"]
     data["alpha"] = [0.1, 0.05]
-    runs = all_runs(validated(config))["place_cells"]
-    assert {run["data"]["n_samples"] for run in runs.values()} == {200, 400}
+    runs = all_runs(validated(cfg))["place_cells"]
+    assert {run.data.n_samples for run in runs.values()} == {200, 400}
     assert all("alpha~" in run_id for run_id in runs)
 
 
+def test_every_default_lives_in_the_schema_and_the_api_agrees():
+    """The schema is the one home of defaults: RBM(...) and train(...) carry the same ones, and
+    the typed specs have exactly the schema's keys (one name from YAML to the API)."""
+    for section, function, spec in (("rbm", RBM.__init__, config.RBMSpec),
+                                     ("train", train, config.TrainSpec)):
+        properties = config.schema()["$defs"][section]["properties"]
+        assert {field.name for field in dataclasses.fields(spec)} == set(properties)
+        parameters = inspect.signature(function).parameters
+        for key, default in defaults(section).items():
+            assert key in parameters, (section, key)
+            api_default = parameters[key].default
+            api_default = dict(api_default) if hasattr(api_default, "keys") else api_default
+            assert api_default == default, (section, key, api_default, default)
+
+
 SCHEMA_ERRORS = [
-    ("data", "beta", -1.0, "minimum"),
-    ("data", "beta", "hot", "not of type"),
-    ("data", "beta", [0.5, -0.1], "minimum"),
-    ("data", "n_visible", 1, "minimum"),
-    ("data", "n_samples", 0, "minimum"),
-    ("train", "batch_size", 0, "minimum"),
-    ("train", "batch_size", -5, "minimum"),
-    ("rbm", "n_hidden", 0, "minimum"),
-    ("rbm", "hidden", "gaussian_typo", "is not one of"),
-    ("rbm", "visible", "potts", "is not one of"),
-    ("train", "algorithm", "tap", "is not one of"),
-    ("train", "learning_rate", 0, "less than or equal to the minimum"),
-    ("data", "colour", "red", "Additional properties"),
-    ("train", "lerning_rate", 0.1, "Additional properties"),
+    ("data", "beta", -1.0, "data.beta: -1.0 is not allowed; it must be ≥ 0"),
+    ("data", "beta", "hot", "data.beta: 'hot' is not allowed; it must be a number or a list"),
+    ("data", "beta", [0.5, -0.1], "data.beta[1]: -0.1 is not allowed; it must be ≥ 0"),
+    ("data", "n_visible", 1, "data.n_visible: 1 is not allowed; it must be ≥ 2"),
+    ("data", "n_samples", 0, "data.n_samples: 0 is not allowed; it must be ≥ 1"),
+    ("train", "batch_size", -5, "train.batch_size: -5 is not allowed; it must be ≥ 1"),
+    ("rbm", "n_hidden", 0, "rbm.n_hidden: 0 is not allowed; it must be ≥ 1"),
+    ("rbm", "hidden", "gaussian_typo", "rbm.hidden: 'gaussian_typo' is not allowed; allowed: spin, bernoulli"),
+    ("rbm", "visible", "potts", "rbm.visible: 'potts' is not allowed; allowed: spin, bernoulli"),
+    ("train", "algorithm", "tap", "train.algorithm: 'tap' is not allowed; allowed: pcd, cd"),
+    ("train", "learning_rate", 0, "train.learning_rate: 0 is not allowed; it must be > 0"),
+    ("data", "colour", "red", "data.colour: unknown key; allowed here: alpha, beta, model"),
+    ("train", "lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: algorithm"),
+    ("train", "snapshots", {"log": 3}, "train.snapshots: 'linear' is missing; it is required"),
 ]
 
 
-@pytest.mark.parametrize("section,key,value,reason", SCHEMA_ERRORS)
-def test_schema_rejects_bad_values_naming_key_and_value(section, key, value, reason):
-    with pytest.raises(Exception) as error:
-        validated(with_value(section, key, value))
-    message = str(error.value) + str(getattr(error.value, "__cause__", ""))
-    for args in getattr(error.value, "args", ()):
-        message += str(args)
-    assert reason in message
-    assert key in message  # the offending key is named (in the path or the message)
-    shown = value[-1] if isinstance(value, list) else value  # a list names its bad item
-    assert repr(shown) in message or str(shown) in message
+@pytest.mark.parametrize("section,key,value,expected", SCHEMA_ERRORS)
+def test_schema_problems_name_the_key_path_the_value_and_what_is_allowed(section, key, value,
+                                                                         expected):
+    assert any(problem.startswith(f"studies.place_cells.{expected}")
+               for problem in problems_of(with_value(section, key, value))), expected
 
 
-def test_unknown_top_level_and_study_keys():
-    with pytest.raises(Exception, match="Additional properties"):
-        validated({**GOOD, "studeis": {}})
-    config = copy.deepcopy(GOOD)
-    config["studies"]["place_cells"]["sedes"] = 3
-    with pytest.raises(Exception, match="sedes"):
-        validated(config)
+def test_every_problem_is_reported_at_once():
+    cfg = with_value("data", "beta", -1.0)
+    cfg = with_value("rbm", "hidden", "gauss", cfg)
+    cfg = with_value(None, "sedes", 3, cfg)
+    cfg["studies"]["second"] = {"kind": "place_cells",
+                                "data": {"model": "ising", "n_visible": 20, "beta": 1.0,
+                                         "n_samples": 5},
+                                "train": {"batch_size": 10}}
+    problems = problems_of(cfg)
+    assert len(problems) == 4, problems
+    assert [p.split(":")[0] for p in problems] == [
+        "studies.place_cells.sedes", "studies.place_cells.data.beta",
+        "studies.place_cells.rbm.hidden", "studies.second.train.batch_size"]
+    with pytest.raises(ConfigError, match=r"^the config has 4 problems:\n  studies"):
+        validated(cfg)
+
+
+def test_unknown_top_level_key():
+    assert problems_of({**GOOD, "studeis": {}}) == [
+        "studeis: unknown key; allowed here: studies"]
 
 
 def test_batch_larger_than_the_data_is_rejected():
-    with pytest.raises(ConfigError, match=r"train\.batch_size: value 500 .* at most .*\(200 "):
-        validated(with_value("train", "batch_size", 500))
+    (problem,) = problems_of(with_value("train", "batch_size", 500))
+    assert re.fullmatch(r"studies\.place_cells\.train\.batch_size: 500 is not allowed; it must "
+                        r"be at most the number of training samples \(200 for run .*\)", problem)
 
 
 def test_nan_beta_is_rejected():
-    with pytest.raises(ConfigError, match=r"data\.beta: value nan"):
-        validated(with_value("data", "beta", float("nan")))
+    (problem,) = problems_of(with_value("data", "beta", float("nan")))
+    assert problem.startswith("studies.place_cells.data.beta: NaN is not allowed; it must be a "
+                              "finite number")
 
 
 def test_samples_and_alpha_are_exclusive():
-    with pytest.raises(ConfigError, match="exactly one of n_samples and alpha"):
-        validated(with_value("data", "alpha", 0.1))
+    (problem,) = problems_of(with_value("data", "alpha", 0.1))
+    assert "exactly one of n_samples and alpha" in problem
 
 
 def test_unknown_kind_is_rejected():
-    config = copy.deepcopy(GOOD)
-    config["studies"]["mystery"] = config["studies"].pop("place_cells")
-    with pytest.raises(ConfigError, match="studies.mystery.kind"):
-        validated(config)
+    cfg = copy.deepcopy(GOOD)
+    cfg["studies"]["mystery"] = cfg["studies"].pop("place_cells")
+    (problem,) = problems_of(cfg)
+    assert problem.startswith("studies.mystery.kind: 'mystery' is not allowed; allowed: "
+                              "place_cells, spectrum")
 
 
-@pytest.mark.parametrize("section,key,value,expected", [
-    ("data", "beta", -1.0, "-1.0 is less than the minimum of 0"),
-    ("train", "batch_size", 5000, "train.batch_size: value 5000"),
-])
-def test_snakemake_stops_before_any_job(tmp_path, section, key, value, expected):
-    config_file = tmp_path / "bad.yaml"
-    config_file.write_text(yaml.safe_dump(with_value(section, key, value)))
-    result = subprocess.run(
+def test_a_study_that_trains_nothing_takes_no_training_keys():
+    cfg = copy.deepcopy(GOOD)
+    cfg["studies"]["place_cells"]["kind"] = "spectrum"
+    assert [p.split(":")[0] for p in problems_of(cfg)] == [
+        "studies.place_cells.rbm", "studies.place_cells.train"]
+
+
+def test_analysis_options_must_belong_to_the_kind():
+    (problem,) = problems_of(with_value("analysis", "transient_epochs", 5))
+    assert problem.startswith("studies.place_cells.analysis.transient_epochs: 5 is not allowed; "
+                              "the aggregates of kind place_cells take no analysis option")
+
+
+def test_swept_unit_types_become_coordinates_that_do_not_clash_with_the_unit_dims():
+    cfg = with_value("rbm", "hidden", ["spin", "bernoulli"])
+    runs = list(all_runs(validated(cfg))["place_cells"].values())
+    assert runs[0].point.endswith("hidden_unit~spin")
+    labelled = [studies.label_run(xr.Dataset({"w": (("hidden",), np.zeros(run.rbm.n_hidden))},
+                                             coords={"hidden": np.arange(run.rbm.n_hidden)}),
+                                  run, trains=True) for run in runs]
+    cube = xr.combine_by_coords([run.reindex(hidden=[0, 1]) for run in labelled],
+                                combine_attrs="drop_conflicts")
+    assert cube["hidden_unit"].values.tolist() == ["bernoulli", "spin"]
+    assert cube["w"].dims == ("beta", "n_hidden", "hidden_unit", "seed", "hidden")
+    assert float(cube["learning_rate"]) == defaults("train")["learning_rate"]  # scalar coord
+
+
+# -- through snakemake: before any job; a user's config replaces the default studies ----------
+def snakemake_dry_run(tmp_path, cfg):
+    config_file = tmp_path / "mine.yaml"
+    config_file.write_text(yaml.safe_dump(cfg))
+    return subprocess.run(
         [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "-s", str(ROOT / "Snakefile"),
          "--configfile", str(config_file), "-d", str(tmp_path)],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=300)
+
+
+def test_snakemake_stops_before_any_job_listing_every_problem(tmp_path):
+    cfg = with_value("data", "beta", -1.0)
+    cfg = with_value("train", "algorithm", "tap", cfg)
+    result = snakemake_dry_run(tmp_path, cfg)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert expected in output
+    assert "the config has 2 problems:" in output
+    assert "studies.place_cells.data.beta: -1.0 is not allowed; it must be ≥ 0" in output
+    assert "studies.place_cells.train.algorithm: 'tap' is not allowed; allowed: pcd, cd" in output
     assert "Job stats" not in output and not (tmp_path / "results").exists()
+
+
+def test_a_given_config_replaces_the_default_studies(tmp_path):
+    """``--configfile`` with one study of the user's plans that study's jobs only: none of the
+    default config.yaml's studies, and nothing of a default study of the same name."""
+    mine = {"studies": {"diffusion": {  # a name the default config also uses
+        "kind": "place_cells",
+        "data": {"model": "ising", "n_visible": 20, "beta": [0.5, 1.0], "n_samples": 100},
+        "train": {"epochs": 2}, "seeds": 2}}}
+    result = snakemake_dry_run(tmp_path, mine)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
+    # 2 beta x 2 seeds: 4 data sets and 4 runs (no seeds_per_job inherited from the default)
+    assert counts == {"sample_data": "4", "run_job": "4", "cube": "1", "aggregate": "1",
+                      "figure": "4", "all": "1", "total": "15"}, result.stdout[-2000:]
+    assert "results/diffusion/widths.nc" in result.stdout
+    assert not re.search(r"results/(?!diffusion/|data/)", result.stdout)

@@ -2,6 +2,7 @@
 real kill-and-resume — a training process SIGKILLed mid-way and started again ends with
 results bitwise identical to an uninterrupted run with the same seed."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -14,7 +15,7 @@ import pytest
 import xarray as xr
 
 from rbmsweep import checkpoint
-from rbmsweep.config import expand_study
+from rbmsweep.config import expand
 
 # One run, long enough (about 20 epochs of ~0.1-0.3 s) to be killed in the middle.
 STUDY = {
@@ -34,12 +35,11 @@ def cli(*args):
 def job(tmp_path_factory):
     """The run's spec (saving a checkpoint after every epoch) and its dataset file."""
     folder = tmp_path_factory.mktemp("resume")
-    (spec,) = expand_study("resume", {"kind": "place_cells", **STUDY})
+    (spec,) = expand("resume", {"kind": "place_cells", **STUDY})
     data = folder / "data.nc"
-    subprocess.run(cli("data", "--spec", json.dumps(spec["data"]), "--out", str(data)),
-                   check=True, capture_output=True, timeout=300)
-    spec["train"]["checkpoint_every"] = {"epochs": 1}
-    return folder, spec, data
+    subprocess.run(cli("data", "--spec", json.dumps(dataclasses.asdict(spec.data)), "--out",
+                       str(data)), check=True, capture_output=True, timeout=300)
+    return folder, spec.to_json(), data
 
 
 def saved_epoch(path):
@@ -54,11 +54,11 @@ def test_killed_run_resumes_to_the_uninterrupted_result(job):
     folder, spec, data = job
     reference, resumed = folder / "reference.nc", folder / "resumed.nc"
     ckpt = folder / "run.ckpt.npz"
-    subprocess.run(cli("train", "--spec", json.dumps(spec), "--data", str(data),
+    subprocess.run(cli("train", "--spec", spec, "--data", str(data),
                        "--out", str(reference)), check=True, capture_output=True, timeout=600)
 
-    command = cli("train", "--spec", json.dumps(spec), "--data", str(data), "--out",
-                  str(resumed), "--checkpoint", str(ckpt))
+    command = cli("train", "--spec", spec, "--data", str(data), "--out",
+                  str(resumed), "--checkpoint", str(ckpt), "--checkpoint-epochs", "1")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600
     while (saved_epoch(ckpt) or 0) < 3:  # killed once a few epochs are saved
@@ -176,8 +176,6 @@ def test_schedule():
         checkpoint.Schedule.from_spec({"epochs": 0})
 
 
-def test_attach_gives_each_run_of_a_job_its_own_file():
-    spec = {"seed": 4, "train": {"epochs": 3}}
-    assert checkpoint.attach(spec, "r/ck.npz")["train"] == {"epochs": 3, "checkpoint": "r/ck.npz"}
-    assert checkpoint.attach(spec, "r/ck.npz", n_runs=2)["train"]["checkpoint"] == "r/ck.seed~4.npz"
-    assert spec == {"seed": 4, "train": {"epochs": 3}}  # the spec itself is untouched
+def test_each_run_of_a_job_gets_its_own_file():
+    assert str(checkpoint.run_path("r/ck.npz", seed=4)) == "r/ck.npz"
+    assert str(checkpoint.run_path("r/ck.npz", seed=4, n_runs=2)) == "r/ck.seed~4.npz"

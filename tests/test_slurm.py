@@ -16,6 +16,7 @@ or the plugin is missing (pip install -e ".[slurm]").  With RBMSWEEP_REQUIRE_SLU
 .ci/run once the cluster is up) every skip is a failure instead.
 """
 
+import dataclasses
 import importlib.util
 import os
 import re
@@ -191,8 +192,8 @@ def test_jobs_are_grouped_and_sized_from_the_problem(runs):
     from rbmsweep import config as sweep, cost
 
     study = TINY["studies"]["place_cells"]
-    job = next(iter(sweep.group_jobs(study, sweep.expand_study("place_cells", study)).values()))
-    expected = cost.job_resources(job)
+    job = next(iter(sweep.group_jobs(study, sweep.expand("place_cells", study)).values()))
+    expected = cost.job_resources(job, trains=True)
     printed = re.search(r"rule run_job:.*?resources: ([^\n]*)", runs["output"], re.S).group(1)
     assert f"mem_mb={expected['mem_mb']}," in printed, (printed, expected)
     assert f"runtime={expected['runtime']}" in printed, (printed, expected)
@@ -226,7 +227,7 @@ def paper_runs():
     with open(ROOT / "config" / "paper.yaml") as handle:
         config = yaml.safe_load(handle)
     return config, [run for name, study in config["studies"].items()
-                    for run in sweep.expand_study(name, study)]
+                    for run in sweep.expand(name, study)]
 
 
 def test_resources_grow_with_the_problem_and_the_attempt():
@@ -235,19 +236,21 @@ def test_resources_grow_with_the_problem_and_the_attempt():
     config, runs = paper_runs()
     by_m = {}
     for run in runs:
-        if run["study"] == "place_cells" and run["seed"] == 0:
-            by_m[run["rbm"]["n_hidden"]] = cost.job_resources([run])
+        if run.study == "place_cells" and run.seed == 0:
+            by_m[run.rbm.n_hidden] = cost.job_resources([run], trains=True)
     sizes = sorted(by_m)
     assert sizes == [1, 3, 25, 100]
     assert [by_m[m]["runtime"] for m in sizes] == sorted(by_m[m]["runtime"] for m in sizes)
     assert by_m[100]["runtime"] > by_m[1]["runtime"]
-    first, retry = cost.job_resources([runs[0]]), cost.job_resources([runs[0]], attempt=2)
+    first = cost.job_resources([runs[0]], trains=True)
+    retry = cost.job_resources([runs[0]], trains=True, attempt=2)
     assert retry["runtime"] == 2 * first["runtime"] and retry["mem_mb"] > first["mem_mb"]
     # more samples, more memory; a study's cube needs more than one run
-    small = dict(runs[0], data=dict(runs[0]["data"], n_samples=1000))
-    large = dict(runs[0], data=dict(runs[0]["data"], n_samples=1_000_000))
-    assert cost.run_memory_mb(large) > cost.run_memory_mb(small) + 100
-    assert cost.job_group([small]) == "short_runs"
+    small = dataclasses.replace(runs[0], data=dataclasses.replace(runs[0].data, n_samples=1000))
+    large = dataclasses.replace(runs[0],
+                                data=dataclasses.replace(runs[0].data, n_samples=1_000_000))
+    assert cost.run_memory_mb(large, trains=True) > cost.run_memory_mb(small, trains=True) + 100
+    assert cost.job_group([small], trains=True) == "short_runs"
 
 
 def test_estimate_lists_every_study_of_the_paper_config():

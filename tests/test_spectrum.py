@@ -4,20 +4,20 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from rbmsweep import data, io, studies, theory
-from rbmsweep.config import expand_study
+from rbmsweep import data, studies, theory
+from rbmsweep.config import expand
 
 
 def build_cube(name, study):
     """A study's cube the way the workflow builds it, in memory: every run, labelled, combined."""
     runs = []
-    for spec in expand_study(name, study):
-        args = spec["data"]
-        samples = data.ising_chain(n_visible=args["n_visible"], beta=args["beta"],
-                                   n_samples=args["n_samples"], seed=(args["seed"], 0))
-        test = data.ising_chain(n_visible=args["n_visible"], beta=args["beta"], n_samples=20,
-                                seed=(args["seed"], 1))
-        runs.append(io.label_run(studies.run(spec, samples, test), spec))
+    for spec in expand(name, study):
+        args = spec.data
+        samples = data.ising_chain(n_visible=args.n_visible, beta=args.beta,
+                                   n_samples=args.n_samples, seed=(args.seed, 0))
+        test = data.ising_chain(n_visible=args.n_visible, beta=args.beta, n_samples=20,
+                                seed=(args.seed, 1))
+        runs.append(studies.run(spec, samples, test))
     return xr.combine_by_coords(runs, combine_attrs="drop_conflicts")
 
 
@@ -59,7 +59,7 @@ def spectrum_cube():
 
 
 def test_crossover_aggregate(spectrum_cube):
-    crossover = studies.aggregate("crossover", spectrum_cube)
+    crossover = studies.aggregate("spectrum", "crossover", spectrum_cube)
     assert crossover["top_eigenvalue"].dims == ("beta", "alpha", "seed")
     assert crossover["silverstein_top_eigenvalue"].dims == ("beta", "alpha")
     at_zero = crossover.sel(beta=0.0)
@@ -82,7 +82,7 @@ def phase_cube():
 
 
 def test_phase_diagram_dims_and_ordering(phase_cube):
-    diagram = studies.aggregate("phase_diagram", phase_cube)
+    diagram = studies.aggregate("retarded_learning", "phase_diagram", phase_cube)
     for name in ("order_parameter", "weight_max", "low_mode_fraction"):
         assert diagram[f"{name}_mean"].dims == ("beta", "alpha")
         assert diagram[f"{name}_std"].dims == ("beta", "alpha")

@@ -265,11 +265,8 @@ class Checkpointer:
         remove(self.path)
 
 
-def attach(spec, path, n_runs=1):
-    """A copy of a run ``spec`` (``rbmsweep.config``) whose training writes its checkpoint to
-    ``path``; with several runs in one job, each gets its own file, ``<stem>.seed~<seed><suffix>``
-    beside ``path``."""
+def run_path(path, seed, n_runs=1):
+    """The checkpoint file of one run of a job: ``path``, or with several runs in one job one
+    file per run, ``<stem>.seed~<seed><suffix>`` beside ``path``."""
     path = Path(path)
-    if n_runs > 1:
-        path = path.with_name(f"{path.stem}.seed~{spec['seed']}{path.suffix}")
-    return {**spec, "train": {**spec.get("train", {}), "checkpoint": str(path)}}
+    return path if n_runs == 1 else path.with_name(f"{path.stem}.seed~{seed}{path.suffix}")

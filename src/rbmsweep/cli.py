@@ -4,7 +4,8 @@
     rbmsweep run   --spec JSON --data data.nc --out run.nc   one run (train, or measure data)
     rbmsweep runs  config.yaml                          list the runs a config defines
 
-``--spec`` is one run (or dataset) as produced by ``rbmsweep.config``; the rules pass it as
+``--spec`` is one run or a list of runs (``rbmsweep.config.RunSpec``), or a data set
+(``DataSpec``), as JSON; the rules pass it as
 JSON so that a job needs nothing but its own arguments.
 """
 
@@ -14,7 +15,6 @@ import logging
 import sys
 import time
 
-import numpy as np
 
 
 def _setup_logging():
@@ -22,27 +22,12 @@ def _setup_logging():
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
 
-def make_dataset(data_args):
-    """(train, test) configurations for the data arguments of a run (DESIGN §3.1)."""
-    from . import data
-
-    if data_args["model"] != "ising":
-        raise ValueError(f"data.model: {data_args['model']!r} is not allowed; allowed: ising")
-    common = dict(n_visible=data_args["n_visible"], beta=data_args["beta"])
-    seed = data_args["seed"]
-    # distinct streams for train and test: the samplers' outputs for one seed are nested
-    train = data.ising_chain(n_samples=data_args["n_samples"], seed=(seed, 0), **common)
-    test = data.ising_chain(n_samples=max(data_args["n_test"], 0), seed=(seed, 1), **common) \
-        if data_args["n_test"] > 0 else np.empty((0, data_args["n_visible"]), np.int8)
-    return train, test
-
-
 def command_data(args):
-    from . import io
+    from . import data, io
 
     spec = json.loads(args.spec)
     started = time.perf_counter()
-    train, test = make_dataset(spec)
+    train, test = data.make_dataset(**spec)
     io.write_samples(train, test, args.out, spec)
     logging.getLogger("rbmsweep.data").info(
         "sampled %d + %d configurations of %s in %.2f s", len(train), len(test), spec,
@@ -50,34 +35,33 @@ def command_data(args):
 
 
 def command_run(args):
-    import xarray as xr
-
     from . import checkpoint, io, studies
+    from .config import specs_from_json
 
-    specs = json.loads(args.spec)
-    specs = specs if isinstance(specs, list) else [specs]
+    specs = specs_from_json(args.spec)
     if len(specs) != len(args.data):
         raise SystemExit(f"rbmsweep run: {len(specs)} runs but {len(args.data)} data files")
     labelled = []
     for spec, data_file in zip(specs, args.data):
-        logging.getLogger("rbmsweep.run").info("run %s/%s (%s)", spec["study"], spec["run_id"],
-                                               spec["kind"])
+        logging.getLogger("rbmsweep.run").info("run %s/%s (%s)", spec.study, spec.run_id,
+                                               spec.kind)
         samples, test = io.read_samples(data_file)
-        runnable = spec if args.checkpoint is None else checkpoint.attach(
-            spec, args.checkpoint, len(specs))
-        labelled.append(io.label_run(studies.run(runnable, samples, test), spec))
+        options = {}
+        if args.checkpoint is not None:
+            options["checkpoint"] = checkpoint.run_path(args.checkpoint, spec.seed, len(specs))
+            if args.checkpoint_epochs is not None:
+                options["checkpoint_every"] = {"epochs": args.checkpoint_epochs}
+            elif args.checkpoint_seconds is not None:
+                options["checkpoint_every"] = args.checkpoint_seconds
+        labelled.append(studies.run(spec, samples, test, **options))
     io.write_netcdf(io.combine_job(labelled), args.out)
 
 
 def command_runs(args):
-    import yaml
+    from .config import all_runs, load
+    from .studies import KINDS
 
-    from .config import all_runs, check_config
-
-    with open(args.config) as handle:
-        config = yaml.safe_load(handle)
-    check_config(config)
-    for study, runs in all_runs(config).items():
+    for study, runs in all_runs(load(args.config, KINDS)).items():
         for run_id in runs:
             print(f"{study}\t{run_id}")
 
@@ -100,6 +84,10 @@ def build_parser():
                      help="checkpoint file of a long training: resume from it if present, save "
                           "the state there regularly, delete it on success (one file per seed "
                           "beside PATH when the job has several runs)")
+    run.add_argument("--checkpoint-seconds", type=float, metavar="S",
+                     help="save the checkpoint every S seconds of wall time (default 300)")
+    run.add_argument("--checkpoint-epochs", type=int, metavar="K",
+                     help="save the checkpoint after every K epochs instead")
     run.set_defaults(function=command_run)
     runs = commands.add_parser("runs", help="list the runs a config defines")
     runs.add_argument("config")

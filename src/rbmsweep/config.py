@@ -1,50 +1,285 @@
-"""The sweep: from a validated config to the list of datasets and runs, with their paths.
+"""The sweep: a config validated against the schema, expanded into typed runs and datasets.
 
 A study's ``data``, ``rbm`` and ``train`` sections hold the argument names of the Python API
-(DESIGN §5); every list-valued entry is a sweep axis and the runs are the cartesian product,
-times the seeds.  Paths are readable ``key~value`` segments (Snakemake Paramspace style):
+(``rbmsweep.data``, ``RBM(...)``, ``train(...)``); every list-valued entry is a sweep axis and
+the runs are the cartesian product, times the seeds.  The schema
+(``config.schema.yaml`` beside this module) is the one home of every default: ``expand``
+fills in what a study leaves out from it, and ``tests/test_config.py`` checks that the
+signatures of ``RBM`` and ``train`` carry the same defaults.
 
-- a dataset: ``data/model~ising/n_visible~100/beta~1.0/n_samples~10000/n_test~1000/seed~0``,
-  shared by every run of every study that uses the same data parameters and data seed;
-- a run: ``<study>/runs/beta~1.0/n_hidden~3/seed~0`` (only the swept keys, then the seed).
-
-A job computes one or more runs: ``seeds_per_job`` (a study key, default 1) puts that many
-seeds of one sweep point in one job and one file, ``.../n_hidden~3/seed~0+1+2/run.nc``, so
-that sweeps of many tiny runs are not dominated by process start-up.
-
-The JSON schema (``workflow/schemas/config.schema.yaml``) checks each value on its own;
-``check_config`` checks what a schema cannot: relations between keys.
+- ``validate(config, kinds)``: every problem of a config at once, one line each naming the key
+  path, the value and what is allowed (``ConfigError``); before any job.
+- ``expand(name, study)``: the study's runs as ``RunSpec`` (frozen), each with its ``DataSpec``,
+  ``RBMSpec`` and ``TrainSpec``: what the CLI, the studies and ``rbmsweep.cost`` read.
+- Paths are readable ``key~value`` segments (Snakemake Paramspace style): a dataset
+  ``model~ising/n_visible~100/beta~1.0/n_samples~10000/n_test~1000/seed~0``, shared by every
+  run of every study with the same data; a run ``<point>/seed~0`` (the swept keys only).
+- ``group_jobs``: ``seeds_per_job`` seeds of one sweep point in one job and one file
+  (``.../seed~0+1+2/run.nc``), so that sweeps of many tiny runs are not dominated by process
+  start-up.
 """
 
+import dataclasses
+import inspect
 import itertools
+import json
 import math
-
-
-from .studies import KINDS
+from functools import lru_cache
+from importlib.resources import files
 
 SECTIONS = ("data", "rbm", "train")
-
-#: data keys in the order they appear in a dataset path
-DATA_KEYS = ("model", "n_visible", "beta", "n_samples", "n_test", "seed")
 
 #: config keys whose list value is a single setting, not a sweep axis
 NOT_SWEPT = {("train", "snapshots")}
 
+#: keys of the rbm section whose names are run dimensions of a cube (the sites ``visible`` and
+#: the units ``hidden``): as sweep coordinates they are called by these names instead
+COORDINATE_NAMES = {"visible": "visible_unit", "hidden": "hidden_unit"}
+
 
 class ConfigError(ValueError):
-    """A config value that is not allowed; the message names the key, value and what is allowed."""
+    """A config that is not allowed: ``problems`` lists every problem, one line each, naming
+    the key path, the value and what is allowed."""
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"the config has {count} problem{'s' if count > 1 else ''}:\n  "
+            + "\n  ".join(self.problems))
 
 
-def _error(key, value, allowed):
-    return ConfigError(f"config key {key}: value {value!r} is not allowed; {allowed}")
+def _problem(key, value, allowed):
+    return f"{key}: {_show(value)} is not allowed; {allowed}"
 
 
+def _show(value):
+    return repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+
+
+# -- the schema: every key, its default and what is allowed -----------------------------------
+@lru_cache(maxsize=1)
+def schema():
+    """The config schema (a dict), read once from ``config.schema.yaml`` in the package."""
+    import yaml
+
+    return yaml.safe_load(files("rbmsweep").joinpath("config.schema.yaml").read_text())
+
+
+def defaults(section):
+    """The schema's default of every key of a study section that has one."""
+    properties = schema()["$defs"][section]["properties"]
+    return {key: prop["default"] for key, prop in properties.items() if "default" in prop}
+
+
+def parameter_attrs(section, key):
+    """``long_name`` and ``units`` of a config key, from the schema (for the coordinate that
+    carries its value in runs and cubes)."""
+    prop = schema()["$defs"][section]["properties"].get(key, {})
+    return {name: prop[name] for name in ("long_name", "units") if name in prop}
+
+
+def _allowed(error):
+    """What a JSON-schema error allows, in words."""
+    kind, rule = error.validator, error.validator_value
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if kind == "enum":
+        text = f"allowed: {', '.join(str(v) for v in rule)}"
+    elif kind == "minimum":
+        text = f"it must be ≥ {rule}"
+    elif kind == "exclusiveMinimum":
+        text = f"it must be > {rule}"
+    elif kind == "maximum":
+        text = f"it must be ≤ {rule}"
+    elif kind == "exclusiveMaximum":
+        text = f"it must be < {rule}"
+    elif kind == "type":
+        types = [rule] if isinstance(rule, str) else list(rule)
+        text = "it must be " + " or ".join(
+            {"array": "a list", "number": "a number", "integer": "an integer",
+             "string": "a string", "boolean": "true or false", "object": "a mapping"}.get(t, t)
+            for t in types)
+    elif kind == "minItems":
+        text = f"a list needs at least {rule} item{'s' if rule > 1 else ''}"
+    elif kind == "maxItems":
+        text = f"a list may have at most {rule} items"
+    elif kind == "uniqueItems":
+        text = "the values of a list must be distinct"
+    elif kind == "pattern":
+        text = f"it must match {rule}"
+    elif kind == "minProperties":
+        text = f"give at least {rule} entr{'ies' if rule > 1 else 'y'}"
+    else:
+        text = error.message
+    return f"{text} ({described})" if described and kind != "required" else text
+
+
+def _path(parts):
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the config"
+
+
+def _schema_problems(config):
+    """Every schema violation of ``config``, one line each."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema())
+    problems = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path]):
+        if error.validator in ("if", "then", "$ref"):
+            continue
+        path = list(error.path)
+        if error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - set(allowed)):
+                problems.append(f"{_path(path + [key])}: unknown key; allowed here: "
+                                f"{', '.join(allowed) or 'none'}")
+            continue
+        if error.validator == "required":
+            problems.append(f"{_path(path)}: {error.message.split(' is ')[0]} is missing; "
+                            "it is required")
+            continue
+        if error.validator == "propertyNames":
+            problems.append(f"{_path(path)}: {error.message}")
+            continue
+        problems.append(_problem(_path(path), error.instance, _allowed(error)))
+    return list(dict.fromkeys(problems))
+
+
+# -- typed runs ---------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class DataSpec:
+    """The arguments of one data set (``rbmsweep.data.make_dataset``), shared by every run
+    with the same values."""
+
+    model: str
+    n_visible: int
+    beta: float
+    n_samples: int
+    n_test: int
+    seed: int
+
+    @property
+    def id(self):
+        """The data set's path below ``results/data/``."""
+        return "/".join(f"{field.name}~{format_value(getattr(self, field.name))}"
+                        for field in dataclasses.fields(self))
+
+
+@dataclasses.dataclass(frozen=True)
+class RBMSpec:
+    """The keyword arguments of ``RBM(...)`` (without ``n_visible`` and ``seed``, which come
+    from the data and the run)."""
+
+    n_hidden: int
+    visible: str
+    hidden: str
+    zero_fields: bool
+    init_std: float
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainSpec:
+    """The keyword arguments of ``train(...)`` (without the data and the seed)."""
+
+    algorithm: str
+    gibbs_steps: int
+    learning_rate: float
+    batch_size: int
+    epochs: int
+    n_chains: int | None
+    snapshots: dict | None
+    log_likelihood: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSpec:
+    """One run of a study: its data set, RBM and training, fully resolved (no default is
+    left to any later reader), and the values it takes on the sweep axes."""
+
+    study: str
+    kind: str
+    seed: int
+    data: DataSpec
+    rbm: RBMSpec
+    train: TrainSpec
+    #: the swept values in config order, as (key, value) pairs; ``seed`` last
+    sweep: tuple
+
+    @property
+    def point(self):
+        """The sweep point's path (every swept key but the seed)."""
+        return "/".join(f"{key}~{format_value(value)}" for key, value in self.sweep
+                        if key != "seed")
+
+    @property
+    def run_id(self):
+        return f"{self.point}/seed~{self.seed}".lstrip("/")
+
+    def coordinates(self, sections=SECTIONS):
+        """The run's parameters as coordinates: ``(swept, fixed)``, each ``{name: (value,
+        attrs)}``.  Swept values become length-1 dimensions of the run (so that runs combine
+        into a cube along them), the others scalar coordinates: every parameter of the given
+        sections is in the run file under one name, that of its config key (``visible`` and
+        ``hidden`` unit types as ``visible_unit`` and ``hidden_unit``).  The data seed and the
+        snapshot grid are left out (the first is in the ``config`` attribute, the second is the
+        ``epoch`` coordinate); so are parameters that are ``None``."""
+        swept_names = dict(self.sweep)
+        swept, fixed = {}, {}
+        for section in sections:
+            values = dataclasses.asdict(getattr(self, section))
+            if section == "data":
+                values.pop("seed")
+                if "alpha" in swept_names:
+                    values["alpha"] = swept_names["alpha"]
+            if section == "train":
+                values.pop("snapshots")
+            for key, value in values.items():
+                name = coordinate_name(section, key)
+                if value is None:
+                    continue
+                entry = (swept_names.get(name, value), parameter_attrs(section, key))
+                (swept if name in swept_names else fixed)[name] = entry
+        swept["seed"] = (self.seed, {"long_name": "run seed"})
+        order = [name for name, _ in self.sweep]
+        return {name: swept[name] for name in order if name in swept}, fixed
+
+    def to_dict(self):
+        out = dataclasses.asdict(self)
+        out["sweep"] = [list(item) for item in self.sweep]
+        return out
+
+    def to_json(self):
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, values):
+        return cls(study=values["study"], kind=values["kind"], seed=int(values["seed"]),
+                   data=DataSpec(**values["data"]), rbm=RBMSpec(**values["rbm"]),
+                   train=TrainSpec(**values["train"]),
+                   sweep=tuple((key, value) for key, value in values["sweep"]))
+
+    @classmethod
+    def from_json(cls, text):
+        return cls.from_dict(json.loads(text))
+
+
+def specs_from_json(text):
+    """A job's runs from the JSON the workflow passes on the command line (one or a list)."""
+    values = json.loads(text)
+    return [RunSpec.from_dict(item) for item in (values if isinstance(values, list) else [values])]
+
+
+def jobs_to_json(runs):
+    return json.dumps([run.to_dict() for run in runs])
+
+
+# -- expansion ----------------------------------------------------------------------------------
 def study_kind(name, study):
-    kind = study.get("kind", name)
-    if kind not in KINDS:
-        raise _error(f"studies.{name}.kind", study.get("kind"),
-                     f"give one of: {', '.join(KINDS)} (it defaults to the study's name)")
-    return kind
+    """A study's kind: its ``kind`` key, else its name."""
+    return study.get("kind", name)
 
 
 def seeds_of(study):
@@ -54,12 +289,15 @@ def seeds_of(study):
 
 def sweep_axes(study):
     """The swept keys of a study, as ``(section, key, values)`` in config order."""
-    axes = []
-    for section in SECTIONS:
-        for key, value in study.get(section, {}).items():
-            if isinstance(value, list) and (section, key) not in NOT_SWEPT:
-                axes.append((section, key, value))
-    return axes
+    return [(section, key, value)
+            for section in SECTIONS
+            for key, value in study.get(section, {}).items()
+            if isinstance(value, list) and (section, key) not in NOT_SWEPT]
+
+
+def coordinate_name(section, key):
+    """The name of a swept key as a coordinate of the runs and the cube."""
+    return COORDINATE_NAMES.get(key, key) if section == "rbm" else key
 
 
 def format_value(value):
@@ -71,46 +309,38 @@ def format_value(value):
     return str(value)
 
 
-def _n_samples(name, data):
+def _n_samples(data):
     if "alpha" in data:
-        n = round(data["n_visible"] / data["alpha"])
-        if n < 1:
-            raise _error(f"studies.{name}.data.alpha", data["alpha"],
-                         f"alpha = n_visible / n_samples must leave at least one sample "
-                         f"(n_visible = {data['n_visible']})")
-        return n
+        return round(data["n_visible"] / data["alpha"])
     return data["n_samples"]
 
 
-def expand_study(name, study):
-    """Every run of a study as a dict: its id, dataset id, the full data/rbm/train arguments,
-    the run seed and the swept values (``sweep``, including ``seed``)."""
-    kind = study_kind(name, study)
+def expand(name, study):
+    """Every run of a study (validated), with the schema's defaults filled in."""
     axes = sweep_axes(study)
     runs = []
     for values in itertools.product(*(axis[2] for axis in axes)):
         for seed in seeds_of(study):
-            sections = {section: dict(study.get(section, {})) for section in SECTIONS}
-            sweep = {}
+            sections = {section: {**defaults(section), **study.get(section, {})}
+                        for section in SECTIONS}
+            sweep = []
             for (section, key, _), value in zip(axes, values):
                 sections[section][key] = value
-                sweep[key] = value
-            sweep["seed"] = seed
+                sweep.append((coordinate_name(section, key), value))
+            sweep.append(("seed", seed))
             data = sections["data"]
-            data_args = {
-                "model": data["model"], "n_visible": data["n_visible"], "beta": float(data["beta"]),
-                "n_samples": _n_samples(name, data), "n_test": data.get("n_test", 1000),
-                "seed": data.get("seed", seed),
-            }
-            point = "/".join(f"{key}~{format_value(value)}" for key, value in sweep.items()
-                             if key != "seed")
-            run_id = f"{point}/seed~{seed}".lstrip("/")
-            runs.append({
-                "study": name, "kind": kind, "run_id": run_id, "point": point, "seed": seed,
-                "dataset_id": dataset_id(data_args), "data": data_args,
-                "rbm": sections["rbm"], "train": sections["train"], "sweep": sweep,
-            })
+            data_spec = DataSpec(model=data["model"], n_visible=int(data["n_visible"]),
+                                 beta=float(data["beta"]), n_samples=int(_n_samples(data)),
+                                 n_test=int(data["n_test"]), seed=int(data.get("seed", seed)))
+            runs.append(RunSpec(
+                study=name, kind=study_kind(name, study), seed=seed, data=data_spec,
+                rbm=_spec(RBMSpec, sections["rbm"]), train=_spec(TrainSpec, sections["train"]),
+                sweep=tuple(sweep)))
     return runs
+
+
+def _spec(cls, section):
+    return cls(**{field.name: section.get(field.name) for field in dataclasses.fields(cls)})
 
 
 def group_jobs(study, runs):
@@ -119,65 +349,109 @@ def group_jobs(study, runs):
     size = study.get("seeds_per_job", 1)
     by_point = {}
     for run in runs:
-        by_point.setdefault(run["point"], []).append(run)
+        by_point.setdefault(run.point, []).append(run)
     jobs = {}
     for point, point_runs in by_point.items():
         for start in range(0, len(point_runs), size):
             chunk = point_runs[start:start + size]
-            seeds = "+".join(str(run["seed"]) for run in chunk)
-            jobs[f"{point}/seed~{seeds}".lstrip("/")] = chunk
+            seeds = "+".join(str(run.seed) for run in chunk)
+            jobs[f"{point}/seed~{seeds}".lstrip("/")] = tuple(chunk)
     return jobs
 
 
-def dataset_id(data_args):
-    return "/".join(f"{key}~{format_value(data_args[key])}" for key in DATA_KEYS)
-
-
-def check_config(config):
-    """Relations between keys that the schema cannot express; raises ``ConfigError``."""
-    for name, study in config["studies"].items():
-        study_kind(name, study)
-        data = study["data"]
-        prefix = f"studies.{name}"
-        if ("alpha" in data) == ("n_samples" in data):
-            raise _error(f"{prefix}.data", sorted(data),
-                         "give exactly one of n_samples and alpha (= n_visible / n_samples)")
-        seeds = seeds_of(study)
-        if len(set(seeds)) != len(seeds):
-            raise _error(f"{prefix}.seeds", study["seeds"], "seeds must be distinct")
-        for section in SECTIONS:
-            for key, value in study.get(section, {}).items():
-                for item in value if isinstance(value, list) else [value]:
-                    if isinstance(item, float) and not math.isfinite(item):
-                        raise _error(f"{prefix}.{section}.{key}", item, "it must be a finite number")
-        if not KINDS[study_kind(name, study)].TRAINS:
-            continue
-        for run in expand_study(name, study):
-            n_samples = run["data"]["n_samples"]
-            batch_size = run["train"].get("batch_size", 10)
-            if batch_size > n_samples:
-                raise _error(f"{prefix}.train.batch_size", batch_size,
-                             f"it must be at most the number of training samples "
-                             f"({n_samples} for run {run['run_id']})")
+# -- validation ---------------------------------------------------------------------------------
+def validate(config, kinds):
+    """Check a config (a dict, as read from YAML) and return it; raise ``ConfigError`` listing
+    every problem: the schema's (types, ranges, allowed values, unknown keys), then the
+    relations between keys that a schema cannot express.  ``kinds`` maps each study kind to
+    its module (``rbmsweep.studies.KINDS``; only its ``TRAINS`` flag is read)."""
+    problems = _schema_problems(config)
+    studies = config.get("studies") if isinstance(config, dict) else None
+    for name, study in (studies.items() if isinstance(studies, dict) else []):
+        # relations between keys, for the studies whose values each pass the schema
+        if not any(p.startswith(f"studies.{name}.") or p.startswith(f"studies.{name}:")
+                   for p in problems) and isinstance(study, dict):
+            problems += _study_problems(name, study, kinds)
+    if problems:
+        raise ConfigError(problems)
     return config
 
 
+def _study_problems(name, study, kinds):
+    prefix = f"studies.{name}"
+    kind = study_kind(name, study)
+    if kind not in kinds:
+        return [_problem(f"{prefix}.kind", study.get("kind", name),
+                         f"allowed: {', '.join(kinds)} (the kind defaults to the study's name)")]
+    problems = []
+    module = kinds[kind]
+    if not module.TRAINS:
+        problems += [_problem(f"{prefix}.{section}", study[section],
+                              f"a study of kind {kind} trains nothing: leave out rbm and train")
+                     for section in ("rbm", "train") if section in study]
+    options = {name for function in getattr(module, "AGGREGATES", {}).values()
+               for name in list(inspect.signature(function).parameters)[1:]}
+    for key, value in study.get("analysis", {}).items():
+        if key not in options:
+            problems.append(_problem(f"{prefix}.analysis.{key}", value,
+                                     f"the aggregates of kind {kind} take "
+                                     + (f"only: {', '.join(sorted(options))}" if options
+                                        else "no analysis option")))
+    data = study["data"]
+    if ("alpha" in data) == ("n_samples" in data):
+        problems.append(_problem(f"{prefix}.data", sorted(data),
+                                 "give exactly one of n_samples and alpha (= n_visible / n_samples)"))
+    for section in SECTIONS:
+        for key, value in study.get(section, {}).items():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, float) and not math.isfinite(item):
+                    problems.append(_problem(f"{prefix}.{section}.{key}", item,
+                                             "it must be a finite number"))
+    if problems:
+        return problems
+    for n_visible, alpha in itertools.product(_as_list(data["n_visible"]),
+                                              _as_list(data.get("alpha", []))):
+        if round(n_visible / alpha) < 1:
+            problems.append(_problem(f"{prefix}.data.alpha", alpha,
+                                     f"alpha = n_visible / n_samples must leave at least one "
+                                     f"sample (n_visible = {n_visible})"))
+    if problems or not kinds[kind].TRAINS:
+        return problems
+    seen = set()
+    for run in expand(name, study):
+        if run.train.batch_size > run.data.n_samples and run.train.batch_size not in seen:
+            seen.add(run.train.batch_size)
+            problems.append(_problem(f"{prefix}.train.batch_size", run.train.batch_size,
+                                     f"it must be at most the number of training samples "
+                                     f"({run.data.n_samples} for run {run.run_id})"))
+    return problems
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+# -- the whole sweep ----------------------------------------------------------------------------
 def all_runs(config):
     """Runs of every study, by study name then run id."""
-    return {name: {run["run_id"]: run for run in expand_study(name, study)}
+    return {name: {run.run_id: run for run in expand(name, study)}
             for name, study in config["studies"].items()}
 
 
 def all_jobs(config):
-    """Jobs of every study (lists of runs), by study name then job id."""
-    return {name: group_jobs(study, expand_study(name, study))
+    """Jobs of every study (tuples of runs), by study name then job id."""
+    return {name: group_jobs(study, expand(name, study))
             for name, study in config["studies"].items()}
 
 
 def all_datasets(config):
-    """Data arguments of every dataset any study uses, by dataset id."""
-    datasets = {}
-    for runs in all_runs(config).values():
-        for run in runs.values():
-            datasets[run["dataset_id"]] = run["data"]
-    return datasets
+    """Every data set any study uses, by dataset id."""
+    return {run.data.id: run.data for runs in all_runs(config).values() for run in runs.values()}
+
+
+def load(path, kinds):
+    """A config file, validated (``validate``)."""
+    import yaml
+
+    with open(path) as handle:
+        return validate(yaml.safe_load(handle), kinds)

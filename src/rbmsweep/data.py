@@ -499,3 +499,20 @@ def digits(seed=None, *, return_labels=False):
         v, labels = v[perm], labels[perm]
     v = np.ascontiguousarray(v)
     return (v, labels) if return_labels else v
+
+
+#: the data models a study's ``data.model`` may name, by the sampler that draws them
+MODELS = ("ising",)
+
+
+def make_dataset(model, n_visible, beta, n_samples, n_test, seed):
+    """(train, test) configurations of one data set of the sweep (``rbmsweep.config.DataSpec``
+    as keyword arguments): independent streams for the two, derived from ``seed``."""
+    if model not in MODELS:
+        raise ValueError(f"data.model: {model!r} is not allowed; allowed: {', '.join(MODELS)}")
+    common = dict(n_visible=n_visible, beta=beta)
+    # distinct streams for train and test: the samplers' outputs for one seed are nested
+    train = ising_chain(n_samples=n_samples, seed=(seed, 0), **common)
+    test = (ising_chain(n_samples=n_test, seed=(seed, 1), **common) if n_test > 0
+            else np.empty((0, n_visible), np.int8))
+    return train, test

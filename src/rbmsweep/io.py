@@ -16,19 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-#: long names of the sweep coordinates (the config keys)
-SWEEP_LONG_NAMES = {
-    "model": "data distribution", "n_visible": "number of visible units N",
-    "beta": "inverse temperature beta", "n_samples": "number of training samples",
-    "alpha": "alpha = N / number of training samples", "n_test": "number of test samples",
-    "q": "number of Potts states q",
-    "n_hidden": "number of hidden units M", "visible": "visible unit type",
-    "hidden": "hidden unit type", "init_std": "standard deviation of the initial weights",
-    "algorithm": "training algorithm", "gibbs_steps": "Gibbs sweeps per update",
-    "learning_rate": "learning rate", "batch_size": "mini-batch size",
-    "epochs": "number of epochs", "seed": "run seed",
-}
-
 _DEPENDENCIES = ("numpy", "numba", "scipy", "xarray", "netCDF4", "pandas", "snakemake")
 
 
@@ -57,11 +44,6 @@ def write_netcdf(dataset, path):
                 if variable.dtype.kind in "fiu"}
     with atomic_path(path) as temporary:
         dataset.to_netcdf(temporary, engine="netcdf4", encoding=encoding)
-
-
-def write_json(obj, path):
-    with atomic_path(path) as temporary:
-        Path(temporary).write_text(json.dumps(obj, indent=2, default=str))
 
 
 def git_commit():
@@ -94,7 +76,8 @@ def provenance():
 # -- datasets --------------------------------------------------------------------------------
 def write_samples(train, test, path, data_args):
     """Training and test configurations (int8) of one dataset, with the arguments that made
-    them.  Written with netCDF4 directly (no xarray import: data jobs are many and short);
+    them (a mapping, ``rbmsweep.config.DataSpec`` as a dict) as attributes of the same names.
+    Written with netCDF4 directly (no xarray import: data jobs are many and short);
     ``xr.open_dataset`` reads it like any other file."""
     import netCDF4
 
@@ -112,8 +95,7 @@ def write_samples(train, test, path, data_args):
                 variable = dataset.createVariable(name, "i1", dims, zlib=True, complevel=1)
                 variable[:] = values
                 variable.long_name = long_name
-            dataset.setncatts({"data_args": json.dumps(data_args),
-                               **{f"data_{key}": value for key, value in data_args.items()},
+            dataset.setncatts({"data_args": json.dumps(data_args), **data_args,
                                **provenance()})
 
 
@@ -128,22 +110,9 @@ def read_samples(path):
 
 
 # -- runs and cubes --------------------------------------------------------------------------
-def label_run(run, spec):
-    """Give a run dataset its sweep values as length-1 dimension coordinates, and the attrs
-    that say what made it (``spec`` is a run of ``rbmsweep.config.expand_study``)."""
-    for key, value in reversed(spec["sweep"].items()):  # expand_dims prepends: keep config order
-        run = run.expand_dims({key: [value]})
-        run[key].attrs["long_name"] = SWEEP_LONG_NAMES.get(key, key)
-    run.attrs.update({
-        "study": spec["study"], "kind": spec["kind"], "run_id": spec["run_id"],
-        "seed": spec["seed"], "config": json.dumps(spec, default=str), **provenance(),
-    })
-    return run
-
-
 def combine_job(runs):
-    """The runs of one job (labelled by ``label_run``) as one dataset, with the per-run
-    attributes kept as JSON lists."""
+    """The runs of one job (labelled by ``rbmsweep.studies.label_run``) as one dataset, with
+    the per-run attributes kept as JSON lists."""
     import xarray as xr
 
     job = runs[0].copy() if len(runs) == 1 else xr.combine_by_coords(
@@ -156,6 +125,11 @@ def combine_job(runs):
 
 #: dims inside one run (everything else in a run file is a length-1 sweep dim)
 RUN_DIMS = ("epoch", "visible", "hidden", "mode", "state", "rank")
+
+
+def sweep_dims(cube):
+    """The sweep axes of a run or cube (every dim but the per-run ones), in their order."""
+    return [dim for dim in cube.dims if dim not in RUN_DIMS]
 
 
 def combine_runs(paths):

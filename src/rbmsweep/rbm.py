@@ -27,7 +27,7 @@ STREAM_SAMPLE = 3
 class RBM:
     """A binary RBM with spin (±1) or Bernoulli ({0,1}) units on each layer."""
 
-    def __init__(self, n_visible, n_hidden, visible="spin", hidden="spin", zero_fields=True,
+    def __init__(self, n_visible, n_hidden=1, visible="spin", hidden="spin", zero_fields=True,
                  init_std=0.01, seed=0, visible_fields=None):
         if int(n_visible) < 1:
             raise ValueError(f"n_visible: {n_visible!r} is not allowed; must be ≥ 1")

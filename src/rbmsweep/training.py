@@ -1,13 +1,18 @@
-"""Training: stochastic gradient ascent with PCD-k or CD-k (DESIGN §3.3), whole epochs in
-compiled code (``kernels.pcd``), weight snapshots on a log-spaced plus linear epoch grid.
+"""Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), whole epochs
+in compiled code (``kernels.pcd``), weight snapshots on a log-spaced plus linear epoch grid
+(``rbmsweep.snapshots``).
 
-``train`` returns the run as an ``xarray.Dataset`` (DESIGN §5): snapshots of the parameters,
-the log-likelihood of train and test data, and the observables of ``rbmsweep.observables``.
+``train`` returns the run as an ``xarray.Dataset``: snapshots of the parameters, the
+log-likelihood of train and test data, the observables of ``rbmsweep.observables``, and in its
+attributes every hyperparameter as resolved (with the updates per epoch).
 """
 
 import contextlib
+import json
 import logging
+import math
 import time
+from types import MappingProxyType
 
 import numba
 import numpy as np
@@ -18,6 +23,7 @@ from .kernels import pcd
 from .kernels.random import seed_streams
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
+from .snapshots import resolve as resolve_snapshots
 
 log = logging.getLogger("rbmsweep.train")
 
@@ -34,26 +40,6 @@ PARALLEL_MIN_DRAWS = 50_000
 
 ALGORITHMS = ("pcd", "cd")
 PRECISIONS = ("float64", "float32")
-
-
-def snapshot_epochs(epochs, n_log=16, n_linear=10):
-    """Epochs at which to record the weights: 0, ``n_log`` log-spaced and ``n_linear``
-    evenly spaced epochs up to ``epochs``, merged (fast early dynamics and slow drift)."""
-    log_grid = np.geomspace(1, max(epochs, 1), n_log) if n_log > 0 else []
-    linear_grid = np.linspace(0, epochs, n_linear + 1) if n_linear > 0 else []
-    grid = np.concatenate([[0, epochs], np.round(log_grid), np.round(linear_grid)])
-    return np.unique(grid.astype(np.int64))
-
-
-def _resolve_snapshots(snapshots, epochs):
-    if snapshots is None:
-        return snapshot_epochs(epochs)
-    if isinstance(snapshots, dict):
-        return snapshot_epochs(epochs, snapshots.get("log", 16), snapshots.get("linear", 10))
-    grid = np.unique(np.asarray(snapshots, dtype=np.int64))
-    if grid.min() < 0 or grid.max() > epochs:
-        raise ValueError(f"snapshots: epochs must lie in [0, {epochs}], got {grid.tolist()}")
-    return grid
 
 
 def epoch_threads(threads, n_chains, gibbs_steps, n_visible, n_hidden, batch_size):
@@ -95,15 +81,20 @@ def _threads(threads):
         numba.set_num_threads(previous)
 
 
+#: the default snapshot grid (the schema's ``train.snapshots``), read-only
+DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
+
+
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
-          epochs=100, seed=0, test=None, snapshots=None, n_chains=None,
+          epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
           log_likelihood=True, threads=1, precision="float64", checkpoint=None,
           checkpoint_every=None):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
-    Parameters mirror the config's ``train`` section.  ``test`` is held-out data for
-    ``log_likelihood_test``; ``snapshots`` is ``None`` (default grid), ``{"log": n,
-    "linear": n}`` or an explicit list of epochs; ``n_chains`` defaults to ``batch_size``
+    Parameters mirror the config's ``train`` section, with its defaults (the schema's; a test
+    checks that they agree).  ``test`` is held-out data for ``log_likelihood_test``;
+    ``snapshots`` is ``{"log": n, "linear": n}`` (``rbmsweep.snapshots``) or an explicit list
+    of epochs; ``n_chains`` (``None``) defaults to ``batch_size``
     (one persistent chain per batch item, as the paper's PCD).  Randomness comes only from
     ``seed``: the epoch shuffles from (seed, epoch), the chains from their own streams.
     ``threads``: cores to use (the chains of a mini-batch, and large matrix products, run in
@@ -133,7 +124,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         raise ValueError(f"learning_rate: {learning_rate!r} is not allowed; must be a finite number > 0")
     test = None if test is None else rbm._as_configurations(test)
     n_chains = int(batch_size if n_chains is None else n_chains)
-    epoch_grid = _resolve_snapshots(snapshots, int(epochs))
+    epoch_grid = resolve_snapshots(
+        dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
     log_likelihood = log_likelihood and rbm.log_likelihood_is_exact
 
     chain_rng = np.random.default_rng([int(seed), STREAM_CHAINS])
@@ -213,11 +205,19 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         },
         attrs={"algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
                "learning_rate": float(learning_rate), "batch_size": int(batch_size),
-               "n_chains": n_chains, "seed": int(seed), "visible_units": rbm.visible.name,
-               "hidden_units": rbm.hidden.name, "zero_fields": int(rbm.zero_fields),
+               "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
+               "n_samples": n_samples,
+               # the last mini-batch of an epoch may be shorter
+               "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
+               "snapshots": json.dumps(epoch_grid.tolist()),
+               "log_likelihood": int(log_likelihood), "precision": precision,
+               "visible": rbm.visible.name, "hidden": rbm.hidden.name,
+               "zero_fields": int(rbm.zero_fields),
                # wall time is an attribute, not a variable: cubes must be reproducible
                "train_seconds": time.perf_counter() - started},
     )
+    run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {
+        "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
     if checkpointer is not None:
         checkpointer.remove()
     return add_observables(run)

@@ -1,3 +1,7 @@
+# A study's cube, its aggregates and its figures; which aggregates and figures a study has is
+# its kind's (rbmsweep.studies.<kind>: AGGREGATES, FIGURES).
+
+
 rule cube:
     input:
         study_run_files,
@@ -14,18 +18,44 @@ rule cube:
         "../scripts/cube.py"
 
 
-rule figure_samples:
+rule aggregate:
     input:
-        study_first_seed_datasets,
+        "results/{study}/cube.nc",
     output:
-        report(
-            "results/{study}/figures/samples.png",
-            caption="../report/samples.rst",
-            category="{study}",
-        ),
+        "results/{study}/{aggregate}.nc",
     log:
-        "logs/{study}/figures/samples.log",
+        "logs/{study}/{aggregate}.log",
     group:
         "aggregate"
+    resources:
+        mem_mb=study_memory_mb,
+        runtime=study_runtime,
+    params:
+        kind=lambda wildcards: KIND[wildcards.study],
+        analysis=study_analysis,
+    script:
+        "../scripts/aggregate.py"
+
+
+rule figure:
+    input:
+        figure_input,
+    output:
+        report(
+            "results/{study}/figures/{figure}.png",
+            caption="../report/figure.rst",
+            category="{study}",
+            labels={"figure": "{figure}"},
+        ),
+    log:
+        "logs/{study}/figures/{figure}.log",
+    group:
+        "aggregate"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        draw=figure_function,
+        caption=figure_caption,
     script:
         "../scripts/figure.py"

@@ -1,18 +1,20 @@
-"""Figures, drawn from cubes, aggregates and dataset files (never by training).
+"""Figures, drawn from cubes, aggregates and data set files (never by training).
 
-``draw(name, inputs, output)`` draws the figure ``name``; the workflow's figure rules call it
-with the output file's stem as the name.  One module per study kind.
+One module per study kind (and ``data`` for the data sets); each figure is a function
+``f(inputs, output)`` of the input files and the PNG to write.  The study kinds' ``FIGURES``
+tables (``rbmsweep.studies``) name them as ``"module:function"``; ``draw`` calls one.
 """
 
-from . import diffusion, place_cells, retarded_learning, small_beta, spectrum
-
-FIGURES = {**place_cells.FIGURES, **spectrum.FIGURES, **retarded_learning.FIGURES,
-           **diffusion.FIGURES, **small_beta.FIGURES}
+import importlib
 
 
-def draw(name, inputs, output):
+def draw(function, inputs, output):
+    """Draw the figure ``function`` (``"module:function"`` in this package) from the files
+    ``inputs`` into ``output``."""
+    module_name, _, name = function.partition(":")
+    module = importlib.import_module(f"{__name__}.{module_name}")
     try:
-        function = FIGURES[name]
-    except KeyError:
-        raise ValueError(f"figure {name!r} is unknown; known: {', '.join(FIGURES)}") from None
-    function(inputs, output)
+        draw_function = getattr(module, name)
+    except AttributeError:
+        raise ValueError(f"plotting function {function!r} does not exist") from None
+    draw_function(list(inputs), output)

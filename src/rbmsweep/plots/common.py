@@ -9,8 +9,7 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from ..io import atomic_path  # noqa: E402
-from ..studies import sweep_dims  # noqa: E402
+from ..io import atomic_path, sweep_dims  # noqa: E402
 
 sns.set_theme(style="ticks", context="paper")
 

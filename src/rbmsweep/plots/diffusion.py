@@ -175,7 +175,3 @@ def diffusion_vs_noise(inputs, output):
 def diffusion_vs_samples(inputs, output):
     _d_against(inputs, output, "training_samples", "number of training samples",
                "noise_temperature")
-
-
-FIGURES = {"trajectories": trajectories, "msd": msd, "pair_distances": pair_distances,
-           "diffusion_vs_noise": diffusion_vs_noise, "diffusion_vs_samples": diffusion_vs_samples}

@@ -1,5 +1,5 @@
-"""Figures of the place-cell study: samples (Fig. 2), receptive fields (Figs. 3a, 4),
-width vs correlation length (Fig. 3b), log-likelihood along training."""
+"""Figures of the place-cell study: receptive fields (Figs. 3a, 4), width vs correlation
+length (Fig. 3b), log-likelihood along training."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -8,19 +8,6 @@ import xarray as xr
 
 from ..observables import orient
 from .common import facets, save
-
-
-def samples(inputs, output, n_shown=60):
-    """Sample configurations of each dataset (paper Fig. 2): rows are samples, columns sites."""
-    figure, axes = plt.subplots(1, len(inputs), figsize=(2.6 * len(inputs), 3), squeeze=False)
-    for axis, path in zip(axes[0], inputs):
-        with xr.open_dataset(path) as dataset:
-            configurations = dataset["train"].values[:n_shown]
-            title = f"β = {dataset.attrs['data_beta']:g}"
-        axis.imshow(configurations, cmap="gray_r", aspect="auto", interpolation="nearest")
-        axis.set(title=title, xlabel="site i", ylabel="sample" if axis is axes[0, 0] else "")
-    figure.suptitle("training configurations (black = +1)")
-    save(figure, output)
 
 
 def weights(inputs, output):
@@ -87,7 +74,3 @@ def log_likelihood(inputs, output):
     grid.set(xscale="log")
     grid.figure.suptitle(f"exact log-likelihood per sample {suffix}".strip(), y=1.03)
     save(grid.figure, output)
-
-
-FIGURES = {"samples": samples, "weights": weights, "width_vs_xi": width_vs_xi,
-           "log_likelihood": log_likelihood}

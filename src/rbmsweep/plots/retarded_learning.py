@@ -66,7 +66,3 @@ def order_vs_beta(inputs, output):
 
 def order_vs_alpha(inputs, output):
     _against(inputs, output, x="alpha", hue="beta")
-
-
-FIGURES = {"phase_diagram": phase_diagram, "order_vs_beta": order_vs_beta,
-           "order_vs_alpha": order_vs_alpha}

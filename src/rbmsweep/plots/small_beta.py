@@ -84,6 +84,3 @@ def theory_vs_weights(inputs, output):
 def _short(value):
     value = value.item() if hasattr(value, "item") else value
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-FIGURES = {"theory_profiles": theory_profiles, "theory_vs_weights": theory_vs_weights}

@@ -82,7 +82,3 @@ def spectrum_histogram(inputs, output):
                 axis.set(title=f"β = {beta:g}, α = {alpha:g}", xlabel="eigenvalue", yscale="log")
         axes[0, 0].legend(fontsize=6)
     save(figure, output)
-
-
-FIGURES = {"top_eigenvalue": top_eigenvalue, "top_overlap": top_overlap,
-           "spectrum_histogram": spectrum_histogram}

@@ -1,14 +1,13 @@
-"""Study kinds: what one run of each kind computes, what its cube reduces to, which files
-it makes.
+"""Study kinds: what one run of each kind computes, what its cube reduces to, which figures
+it draws (``rbmsweep.studies.base`` says what a kind module holds).
 
-One module per kind.  Each defines ``TRAINS`` (whether its runs train RBMs or only look at
-data), ``OUTPUTS`` (files under ``results/<study>/`` that ``rule all`` asks for) and
-``run(spec, samples, test)`` (one job: the run's dataset), plus the aggregate functions the
-workflow's scripts call.  ``rbmsweep.config`` reads the registry to validate a study's kind.
+Each kind is one module; ``KINDS`` is the registry.  The workflow asks each kind for its
+outputs (``outputs``), runs its runs (``run``), its aggregates (``aggregate``) and its
+figures (``figure``).
 """
 
 from . import diffusion, place_cells, retarded_learning, small_beta, spectrum
-from .base import sweep_dims
+from .base import Figure, label_run
 
 KINDS = {
     "place_cells": place_cells,
@@ -19,28 +18,37 @@ KINDS = {
 }
 
 
-#: aggregates by output file stem (``results/<study>/<stem>.nc``), each a function of the cube
-AGGREGATES = {
-    "widths": place_cells.place_field_widths,
-    "crossover": spectrum.crossover,
-    "phase_diagram": retarded_learning.phase_diagram,
-    "diffusion": diffusion.diffusion,
-    "small_beta": small_beta.small_beta,
-}
+def outputs(kind):
+    """Files under ``results/<study>/`` that a study of this kind makes."""
+    module = KINDS[kind]
+    return (["cube.nc"] + [f"{name}.nc" for name in module.AGGREGATES]
+            + [f"figures/{name}.png" for name in module.FIGURES])
 
 
-def aggregate(name, cube):
-    """The aggregate ``name`` of a study's cube."""
+def aggregate(kind, name, cube, **options):
+    """The aggregate ``name`` of a study's cube, with the study's ``analysis`` options."""
     try:
-        function = AGGREGATES[name]
+        function = KINDS[kind].AGGREGATES[name]
     except KeyError:
-        raise ValueError(f"aggregate {name!r} is unknown; known: {', '.join(AGGREGATES)}") from None
-    return function(cube)
+        raise ValueError(f"aggregate {name!r} of kind {kind!r} is unknown; known: "
+                         f"{', '.join(KINDS[kind].AGGREGATES)}") from None
+    return function(cube, **options)
 
 
-def run(spec, samples, test):
-    """The dataset of one run of any kind (dispatch on ``spec["kind"]``)."""
-    return KINDS[spec["kind"]].run(spec, samples, test)
+def figure(kind, name):
+    """The ``Figure`` entry ``name`` of a kind's table."""
+    try:
+        return KINDS[kind].FIGURES[name]
+    except KeyError:
+        raise ValueError(f"figure {name!r} of kind {kind!r} is unknown; known: "
+                         f"{', '.join(KINDS[kind].FIGURES)}") from None
 
 
-__all__ = ["AGGREGATES", "KINDS", "aggregate", "run", "sweep_dims"]
+def run(spec, samples, test, **options):
+    """One run of any kind, labelled with its parameters (dispatch on ``spec.kind``;
+    ``options``: ``checkpoint``, ``checkpoint_every`` of a training run)."""
+    module = KINDS[spec.kind]
+    return label_run(module.run(spec, samples, test, **options), spec, module.TRAINS)
+
+
+__all__ = ["Figure", "KINDS", "aggregate", "figure", "label_run", "outputs", "run"]

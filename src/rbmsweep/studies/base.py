@@ -1,13 +1,61 @@
-"""What every study kind shares: the sweep dims of a cube, and the job of one training run."""
+"""What every study kind shares: the figure table's entries, one training run, and the labels
+that let runs combine into a cube.
 
-import numpy as np
+A study kind is a module of this package with
 
-from ..io import RUN_DIMS
+- ``TRAINS``: whether its runs train RBMs (or only look at their data);
+- ``run(spec, samples, test, **options)``: one run (a ``rbmsweep.config.RunSpec``) as an
+  ``xarray.Dataset``; ``options`` are how to train, not what (``checkpoint``,
+  ``checkpoint_every``: they do not change the result), ignored by kinds that do not train;
+- ``AGGREGATES``: ``results/<study>/<name>.nc`` computed from the study's cube, by name;
+- ``FIGURES``: ``results/<study>/figures/<name>.png``, by name: what each is drawn from and
+  the plotting function that draws it (``Figure``).
+"""
+
+import dataclasses
 
 
-def sweep_dims(cube):
-    """The sweep axes of a cube (everything but the per-run dims), in cube order."""
-    return [dim for dim in cube.dims if dim not in RUN_DIMS]
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """One figure of a study kind: ``source`` is what it is drawn from, ``"cube"``,
+    ``"datasets"`` (one data set per data setting, those of the first seed) or the name of
+    one of the kind's aggregates; ``draw`` is the plotting function, ``"module:function"`` in
+    ``rbmsweep.plots`` (imported only when the figure is drawn)."""
+
+    source: str
+    draw: str
+
+
+def training_run(spec, samples, test, **options):
+    """Train the RBM of one run and return its dataset (``rbmsweep.training.train``;
+    ``options``: its ``checkpoint`` and ``checkpoint_every``)."""
+    from ..rbm import RBM
+    from ..training import train
+
+    rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **dataclasses.asdict(spec.rbm))
+    return train(rbm, samples, test=test if len(test) else None, seed=spec.seed,
+                 **options, **dataclasses.asdict(spec.train))
+
+
+def label_run(run, spec, trains):
+    """A run's dataset with its parameters as coordinates (``RunSpec.coordinates``: the swept
+    values as length-1 dimensions, in config order, the others as scalars; only the data's when
+    the run does not train) and the attributes that say what made it."""
+    import json
+
+    from ..io import provenance
+
+    swept, fixed = spec.coordinates(("data", "rbm", "train") if trains else ("data",))
+    for name, (value, attrs) in reversed(swept.items()):  # expand_dims prepends
+        run = run.expand_dims({name: [value]})
+        run[name].attrs.update(attrs)
+    for name, (value, attrs) in fixed.items():
+        run = run.assign_coords({name: ((), value, attrs)})
+    run.attrs.update({
+        "study": spec.study, "kind": spec.kind, "run_id": spec.run_id, "seed": spec.seed,
+        "config": json.dumps(spec.to_dict()), **provenance(),
+    })
+    return run
 
 
 def unstack_points(out, axes, cube):
@@ -19,20 +67,3 @@ def unstack_points(out, axes, cube):
     for dim in axes:
         out[dim].attrs.update(cube[dim].attrs)
     return out
-
-
-def correlation_spectrum(samples):
-    """Eigenvalues (descending) and eigenvectors of C_ij = ⟨v_i v_j⟩_data (DESIGN §3.4)."""
-    samples = np.asarray(samples, dtype=np.float64)
-    correlation = samples.T @ samples / len(samples)
-    eigenvalues, eigenvectors = np.linalg.eigh(correlation)
-    return eigenvalues[::-1], eigenvectors[:, ::-1]
-
-
-def training_run(spec, samples, test):
-    """Train the RBM of one run (``spec`` from ``rbmsweep.config``) and return its dataset."""
-    from ..rbm import RBM
-    from ..training import train
-
-    rbm = RBM(n_visible=samples.shape[1], seed=spec["seed"], **spec["rbm"])
-    return train(rbm, samples, test=test if len(test) else None, seed=spec["seed"], **spec["train"])

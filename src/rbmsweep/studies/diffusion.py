@@ -35,32 +35,21 @@ import numpy as np
 import xarray as xr
 
 from ..observables import ring_distance, unwrap_centers
-from .base import sweep_dims, training_run, unstack_points
+from ..io import sweep_dims
+from .base import Figure, training_run, unstack_points
 
 TRAINS = True
-OUTPUTS = [
-    "cube.nc",
-    "diffusion.nc",
-    "figures/trajectories.png",
-    "figures/msd.png",
-    "figures/pair_distances.png",
-    "figures/diffusion_vs_noise.png",
-    "figures/diffusion_vs_samples.png",
-]
 
 #: epochs dropped before the fit when the config says nothing (the paper's choice)
 TRANSIENT_EPOCHS = 20
 
 
-def run(spec, samples, test):
+def run(spec, samples, test, **options):
     """A training run, plus the constants that turn epochs into updates and learning time."""
-    dataset = training_run(spec, samples, test)
-    train = spec["train"]
-    learning_rate = float(train.get("learning_rate", 1e-3))
-    batch_size = int(train.get("batch_size", 10))
+    dataset = training_run(spec, samples, test, **options)
+    learning_rate = spec.train.learning_rate
+    batch_size = spec.train.batch_size
     updates = math.ceil(len(samples) / batch_size)  # the last mini-batch may be shorter
-    dataset["updates_per_epoch"] = ((), updates, {
-        "long_name": "parameter updates per epoch (mini-batches)", "units": "1"})
     dataset["learning_time_per_epoch"] = ((), learning_rate * updates, {
         "long_name": "learning time per epoch, learning_rate x updates", "units": "1"})
     dataset["training_samples"] = ((), len(samples), {
@@ -160,7 +149,9 @@ def _point_values(cube, name, axes, n_points):
     ``cube.stack(point=axes)``; NaN if the cube does not have it."""
     if name not in cube:
         return np.full(n_points, np.nan)
-    values = cube[name].max("seed")  # the same for every seed (NaN-skipping)
+    values = cube[name]
+    if "seed" in values.dims:
+        values = values.max("seed")  # the same for every seed (NaN-skipping)
     if axes:
         return values.broadcast_like(cube["peak_center"].isel(seed=0, epoch=0, hidden=0)) \
             .stack(point=axes).transpose("point").values
@@ -319,3 +310,14 @@ def diffusion(cube, transient_epochs=TRANSIENT_EPOCHS):
         fit="MSD(lag) = 2 D lag + c, least squares over lag > 0, per run; D = mean over runs, "
             "stderr = std / sqrt(runs)")
     return out
+
+
+AGGREGATES = {"diffusion": diffusion}
+
+FIGURES = {
+    "trajectories": Figure("diffusion", "diffusion:trajectories"),  # Figs. 5a, 6
+    "msd": Figure("diffusion", "diffusion:msd"),  # Fig. 5b
+    "pair_distances": Figure("diffusion", "diffusion:pair_distances"),  # Fig. 6
+    "diffusion_vs_noise": Figure("diffusion", "diffusion:diffusion_vs_noise"),
+    "diffusion_vs_samples": Figure("diffusion", "diffusion:diffusion_vs_samples"),
+}

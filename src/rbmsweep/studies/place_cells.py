@@ -5,18 +5,9 @@ import xarray as xr
 
 from .. import theory
 from ..io import RUN_DIMS
-from .base import training_run
+from .base import Figure, training_run
 
 TRAINS = True
-OUTPUTS = [
-    "cube.nc",
-    "widths.nc",
-    "figures/samples.png",
-    "figures/weights.png",
-    "figures/width_vs_xi.png",
-    "figures/log_likelihood.png",
-]
-
 run = training_run
 
 
@@ -75,3 +66,13 @@ def place_field_widths(cube):
     out.attrs.update(description="place-field width vs correlation length (paper Fig. 3b)",
                      epoch=int(cube["epoch"].values[-1]))
     return out
+
+
+AGGREGATES = {"widths": place_field_widths}
+
+FIGURES = {
+    "samples": Figure("datasets", "data:samples"),            # Fig. 2
+    "weights": Figure("cube", "place_cells:weights"),         # Figs. 3a, 4
+    "width_vs_xi": Figure("widths", "place_cells:width_vs_xi"),  # Fig. 3b
+    "log_likelihood": Figure("cube", "place_cells:log_likelihood"),
+}

@@ -4,17 +4,9 @@ over a grid of (β, α), with the crossover lines of the data spectrum."""
 import xarray as xr
 
 from .. import theory
-from .base import training_run
+from .base import Figure, training_run
 
 TRAINS = True
-OUTPUTS = [
-    "cube.nc",
-    "phase_diagram.nc",
-    "figures/phase_diagram.png",
-    "figures/order_vs_beta.png",
-    "figures/order_vs_alpha.png",
-]
-
 run = training_run
 
 #: order parameters summarised over seeds (and hidden units)
@@ -45,3 +37,12 @@ def phase_diagram(cube):
     out["bbp_threshold_beta"] = ("alpha", theory.bbp_threshold_beta(alpha),
                                  {"long_name": "single-spike BBP threshold log(1+sqrt(alpha))/2"})
     return out
+
+
+AGGREGATES = {"phase_diagram": phase_diagram}
+
+FIGURES = {
+    "phase_diagram": Figure("phase_diagram", "retarded_learning:phase_diagram"),
+    "order_vs_beta": Figure("phase_diagram", "retarded_learning:order_vs_beta"),  # Fig. 7a
+    "order_vs_alpha": Figure("phase_diagram", "retarded_learning:order_vs_alpha"),  # Fig. 7b
+}

@@ -24,15 +24,10 @@ import xarray as xr
 
 from .. import theory
 from ..observables import center_on_peak, orient, peak_center, peak_width, ring_distance
-from .base import sweep_dims, training_run, unstack_points
+from ..io import sweep_dims
+from .base import Figure, training_run, unstack_points
 
 TRAINS = True
-OUTPUTS = [
-    "cube.nc",
-    "small_beta.nc",
-    "figures/theory_profiles.png",
-    "figures/theory_vs_weights.png",
-]
 
 #: epochs before the trained profiles are taken as stationary, when the config says nothing
 TRANSIENT_EPOCHS = 10
@@ -44,12 +39,12 @@ START_SEPARATIONS = (1, 2, 3, 5, 8)
 THEORY_TIME = 1000.0
 
 
-def run(spec, samples, test):
+def run(spec, samples, test, **options):
     """A training run, plus β and the rescaled time β × learning_rate × updates per epoch."""
-    dataset = training_run(spec, samples, test)
-    beta = float(spec["data"]["beta"])
-    learning_rate = float(spec["train"].get("learning_rate", 1e-3))
-    updates = math.ceil(len(samples) / int(spec["train"].get("batch_size", 10)))
+    dataset = training_run(spec, samples, test, **options)
+    beta = spec.data.beta
+    learning_rate = spec.train.learning_rate
+    updates = math.ceil(len(samples) / spec.train.batch_size)
     dataset["inverse_temperature"] = ((), beta, {"long_name": "inverse temperature beta of the data",
                                                  "units": "1"})
     dataset["rescaled_time_per_epoch"] = ((), beta * learning_rate * updates, {
@@ -232,3 +227,11 @@ def small_beta(cube, transient_epochs=TRANSIENT_EPOCHS):
                      n_visible=n_sites, transient_epochs=int(transient_epochs),
                      b_stationary_closed_form=float(theory.stationary_b()))
     return out
+
+
+AGGREGATES = {"small_beta": small_beta}
+
+FIGURES = {
+    "theory_profiles": Figure("small_beta", "small_beta:theory_profiles"),  # Fig. 14
+    "theory_vs_weights": Figure("small_beta", "small_beta:theory_vs_weights"),
+}

@@ -9,20 +9,20 @@ import numpy as np
 import xarray as xr
 
 from .. import theory
-from .base import correlation_spectrum
+from .base import Figure
 
 TRAINS = False
-OUTPUTS = [
-    "cube.nc",
-    "crossover.nc",
-    "figures/samples.png",
-    "figures/top_eigenvalue.png",
-    "figures/top_overlap.png",
-    "figures/spectrum_histogram.png",
-]
 
 
-def run(spec, samples, test):
+def correlation_spectrum(samples):
+    """Eigenvalues (descending) and eigenvectors of C_ij = ⟨v_i v_j⟩_data (HTCM20 eq. 23)."""
+    samples = np.asarray(samples, dtype=np.float64)
+    correlation = samples.T @ samples / len(samples)
+    eigenvalues, eigenvectors = np.linalg.eigh(correlation)
+    return eigenvalues[::-1], eigenvectors[:, ::-1]
+
+
+def run(spec, samples, test, **options):
     """The spectrum of one data set (no training)."""
     eigenvalues, eigenvectors = correlation_spectrum(samples)
     n_visible = samples.shape[1]
@@ -40,14 +40,6 @@ def run(spec, samples, test):
         },
         coords={"rank": ("rank", np.arange(n_visible), {"long_name": "eigenvalue rank"})},
     )
-
-
-def alpha_coordinate(cube):
-    """α = N / n_samples for each run of the cube, whether the study swept alpha or n_samples."""
-    if "alpha" in cube.dims:
-        return cube["alpha"]
-    n_visible = cube.sizes["rank"]
-    return (n_visible / cube["n_samples"]).rename("alpha")
 
 
 def crossover(cube):
@@ -99,3 +91,13 @@ def crossover(cube):
     for name, long_name in long_names.items():
         out[name].attrs.update(long_name=long_name, units="1")
     return out
+
+
+AGGREGATES = {"crossover": crossover}
+
+FIGURES = {
+    "samples": Figure("datasets", "data:samples"),
+    "top_eigenvalue": Figure("crossover", "spectrum:top_eigenvalue"),  # Fig. 12a
+    "top_overlap": Figure("crossover", "spectrum:top_overlap"),  # Fig. 12c
+    "spectrum_histogram": Figure("cube", "spectrum:spectrum_histogram"),
+}
