@@ -22,14 +22,18 @@ def validate_config(config, workflow):
     global JOBS, DATASETS, KIND
     JOBS = sweep.all_jobs(config)
     DATASETS = sweep.all_datasets(config)
-    KIND = {name: sweep.study_kind(name, study) for name, study in config["studies"].items()}
+    KIND = {
+        name: sweep.study_kind(name, study) for name, study in config["studies"].items()
+    }
 
 
 wildcard_constraints:
     study="[A-Za-z][A-Za-z0-9_]*",
     dataset=".+",
     job=".+",
-    aggregate="|".join(sorted({n for k in studies.KINDS.values() for n in k.AGGREGATES})),
+    aggregate="|".join(
+        sorted({n for k in studies.KINDS.values() for n in k.AGGREGATES})
+    ),
     figure="|".join(sorted({n for k in studies.KINDS.values() for n in k.FIGURES})),
 
 
@@ -63,7 +67,9 @@ def study_runs(study):
 
 
 def study_run_files(wildcards):
-    return [f"results/{wildcards.study}/runs/{job}/run.nc" for job in JOBS[wildcards.study]]
+    return [
+        f"results/{wildcards.study}/runs/{job}/run.nc" for job in JOBS[wildcards.study]
+    ]
 
 
 def study_first_seed_datasets(study):
@@ -98,7 +104,9 @@ def figure_function(wildcards):
 def figure_caption(wildcards):
     from jinja2 import Template
 
-    text = Path(workflow.basedir, "workflow", "report", f"{wildcards.figure}.rst").read_text()
+    text = Path(
+        workflow.basedir, "workflow", "report", f"{wildcards.figure}.rst"
+    ).read_text()
     return Template(text).render(snakemake={"wildcards": wildcards})
 
 
@@ -106,11 +114,15 @@ def figure_caption(wildcards):
 # wall time, memory and threads of each job, more time and memory on each retry, and the
 # group that the SLURM profile bundles into few submissions (groups are ignored locally).
 def job_runtime(wildcards, attempt):
-    return cost.job_resources(job_runs(wildcards), trains(wildcards.study), attempt)["runtime"]
+    return cost.job_resources(job_runs(wildcards), trains(wildcards.study), attempt)[
+        "runtime"
+    ]
 
 
 def job_memory_mb(wildcards, attempt):
-    return cost.job_resources(job_runs(wildcards), trains(wildcards.study), attempt)["mem_mb"]
+    return cost.job_resources(job_runs(wildcards), trains(wildcards.study), attempt)[
+        "mem_mb"
+    ]
 
 
 def job_threads(wildcards):
