@@ -45,7 +45,7 @@ def peak_center(profile):
     if not abs(resultant) > FLAT_TOLERANCE * np.sum(np.abs(profile)):
         return np.nan
     center = (np.angle(resultant) * n_sites / (2 * np.pi)) % n_sites
-    # a peak at site 0 has an angle of −1e-17: its remainder rounds up to N itself
+    # a peak at site 0 has an angle of order −1e-17: its remainder rounds up to N itself
     return float(center) if center < n_sites else 0.0
 
 
