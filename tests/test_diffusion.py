@@ -90,17 +90,17 @@ def experiments(estimator, d=4.0, n_runs=10, n_experiments=400, n_epochs=80, tra
     unwrapped = unwrap_centers(observed, N_SITES)
     epochs = np.arange(n_epochs + 1)
     start = study.transient_start(epochs, transient)
-    lags = epochs[start:] - start
-    out = []
-    for block in unwrapped.reshape(n_experiments, n_runs, 1, -1):
-        if estimator == "ensemble":
-            x, y = lags, study.squared_displacements(block, start)
-        else:
-            window = (len(lags) - 1) // 4
-            x, y = np.arange(window + 1), study.time_averaged_squared_displacements(block, start, window)
-        fit = study.fit_diffusion(x, y)
-        out.append((fit["D"], fit["D_stderr"]))
-    return np.array(out).T
+    trajectories = xr.DataArray(unwrapped.reshape(n_experiments, n_runs, 1, -1),
+                                dims=("experiment", "seed", "hidden", "epoch"),
+                                coords={"epoch": epochs})
+    if estimator == "ensemble":
+        squared, dim = study.squared_displacements(trajectories, start), "lag"
+    else:
+        window = (n_epochs - start) // 4
+        squared = study.time_averaged_squared_displacements(trajectories, start, window)
+        dim = "window_lag"
+    fit = study.fit_diffusion(squared, dim)
+    return np.array([fit["D"].values, fit["D_stderr"].values])
 
 
 def test_stated_uncertainty_is_the_scatter_of_d():
@@ -177,6 +177,89 @@ def test_too_long_a_transient_is_named():
     _, observed = random_walks(d=1.0, n_runs=3, n_epochs=10, transient=2)
     with pytest.raises(ValueError, match="analysis.transient_epochs: 20"):
         study.diffusion(cube_of(observed), transient_epochs=20)
+
+
+def test_aggregate_equals_per_run_least_squares_written_out():
+    """An independent computation, run by run with numpy: unwrap, square the displacement
+    since the transient, average the units that have a centre, fit a line over lag > 0 with
+    np.polyfit; and the time-averaged MSD window by window.  The aggregate must agree on
+    MSD, per-run D, D, its standard error, intercept and run count, with a unit missing in
+    one run (a smaller M padded with NaN) and a few snapshots without a centre."""
+    _, observed = random_walks(d=3.0, n_runs=5, n_epochs=40, transient=4, n_hidden=3, seed=8,
+                               jitter=0.5, offsets=[0, 30, 60])
+    observed[1, 2, :] = np.nan          # run 1 has two units
+    observed[3, 0, 10:14] = np.nan      # run 3's first unit has no centre for 4 snapshots
+    result = study.diffusion(cube_of(observed), transient_epochs=4)
+    unwrapped = unwrap_centers(observed, N_SITES)
+    start, lags = 4, np.arange(37)
+    window_lags = np.arange(10)  # a quarter of the 36 lags after the transient
+    expected = {"ensemble": [], "time_averaged": []}
+    for run in unwrapped:
+        units = [u for u in run if np.isfinite(u).any()]
+        ensemble = [np.nanmean([(u[start + t] - u[start]) ** 2 for u in units
+                                if np.isfinite(u[start + t])]) for t in lags]
+        windowed = [np.mean([(u[i + t] - u[i]) ** 2 for u in units for i in range(start, 41 - t)
+                             if np.isfinite(u[i + t]) and np.isfinite(u[i])]) for t in window_lags]
+        expected["ensemble"].append(ensemble)
+        expected["time_averaged"].append(windowed)
+    for name, lag_name, x in (("ensemble", "lag", lags), ("time_averaged", "window_lag", window_lags)):
+        y = np.array(expected[name])
+        np.testing.assert_array_equal(result[lag_name].values, x)
+        msd = result["msd" if name == "ensemble" else "msd_time_averaged"].values
+        np.testing.assert_allclose(msd, y.mean(axis=0), rtol=1e-12, atol=1e-12)
+        slopes, intercepts = np.array([np.polyfit(x[1:], row[1:], 1) for row in y]).T
+        entry = result.sel(estimator=name)
+        np.testing.assert_allclose(entry["diffusion_coefficient_run"].values, slopes / 2, rtol=1e-9)
+        assert float(entry["diffusion_coefficient"]) == pytest.approx(np.mean(slopes / 2), rel=1e-9)
+        assert float(entry["diffusion_coefficient_stderr"]) == pytest.approx(
+            np.std(slopes / 2, ddof=1) / np.sqrt(5), rel=1e-9)
+        assert float(entry["msd_intercept"]) == pytest.approx(np.mean(intercepts), rel=1e-9)
+        assert int(entry["n_runs"]) == 5
+    assert np.isnan(result["pair_distance"].sel(seed=1, pair=["0-2", "1-2"])).all()
+    assert np.isfinite(result["pair_distance"].sel(seed=1, pair="0-1")).all()
+
+
+def test_runs_without_enough_lags_drop_out_quietly():
+    """A run whose centres vanish after the transient has no D: it is left out of the mean,
+    the count and the error; with one run left, D is that run's and its error NaN; no
+    warning (mean of empty slice, degrees of freedom) escapes."""
+    import warnings
+
+    _, observed = random_walks(d=1.0, n_runs=3, n_epochs=30, transient=3, seed=9)
+    observed[0, 0, 5:] = np.nan  # lags 0 and 1 only: one lag > 0, no line
+    observed[1, 0, :] = np.nan   # never a centre
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = study.diffusion(cube_of(observed), transient_epochs=3)
+    for estimator in study.ESTIMATORS:
+        entry = result.sel(estimator=estimator)
+        runs = entry["diffusion_coefficient_run"].values
+        assert np.isnan(runs[:2]).all() and np.isfinite(runs[2])
+        assert int(entry["n_runs"]) == 1
+        assert float(entry["diffusion_coefficient"]) == runs[2]
+        assert np.isnan(float(entry["diffusion_coefficient_stderr"]))
+    assert np.isnan(result["msd_stderr"].values[2:]).all()  # one run at every lag > 1
+    assert np.isnan(float(result["pair_distance_spread"]))  # one hidden unit: no pair
+    assert list(result["pair"].values) == ["none"]
+
+
+def test_uneven_snapshots_have_no_time_averaged_estimate():
+    """Windows of τ snapshots are a lag of τ × spacing only when the snapshots are evenly
+    spaced; otherwise the time-averaged estimator is NaN (quietly) and the ensemble one still
+    fits."""
+    import warnings
+
+    _, observed = random_walks(d=2.0, n_runs=8, n_epochs=60, transient=5, seed=10)
+    keep = np.r_[np.arange(0, 20), np.arange(20, 61, 4)]  # every epoch, then every 4th
+    cube = cube_of(observed[..., keep]).assign_coords(epoch=keep)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = study.diffusion(cube, transient_epochs=5)
+    np.testing.assert_array_equal(result["lag"].values, keep[5:] - 5)
+    assert np.isnan(result["diffusion_coefficient"].sel(estimator="time_averaged"))
+    assert np.isnan(result["msd_time_averaged"]).all()
+    value, stderr = estimate(result)
+    assert abs(value - 2.0) < 3 * stderr
 
 
 # -- the workflow, end to end, on a tiny config -----------------------------------------------

@@ -1,11 +1,12 @@
-"""Diffusion of the place fields (paper Figs. 5-6, DESIGN §3.4 and §4): after the field has
-formed, its centre wanders along the ring; with many training samples the motion is free
-diffusion, with fewer the data's inhomogeneities trap it.
+"""Diffusion of the place fields (HTCM20 §III.3, Figs. 5-6; docs/physics.md §11.4): after
+the field has formed, its centre wanders along the ring; with many training samples the motion
+is free diffusion, with fewer the data's inhomogeneities trap it.
 
-From the peak centres of every snapshot (``peak_center``, circular mean on the ring):
+From the peak centres of every snapshot (``rbmsweep.observables.peak_center``, circular mean
+on the ring):
 
-- trajectories unwrapped across the periodic boundary (a jump of more than N/2 between
-  snapshots is taken as a crossing);
+- trajectories unwrapped across the periodic boundary (``unwrap_centers``: a jump of more
+  than N/2 between snapshots is taken as a crossing);
 - the mean-square displacement over runs, ``MSD(τ) = ⟨(x(t0 + τ) − x(t0))²⟩``, from the first
   snapshot ``t0`` after a transient (the paper drops 20 epochs);
 - the diffusion coefficient from the least-squares line ``MSD = 2 D τ + c`` (the intercept
@@ -25,18 +26,17 @@ From the peak centres of every snapshot (``peak_center``, circular mean on the r
   the gradient flow dw/dt = ⟨∂ log L⟩): stochastic gradient ascent is a Langevin dynamics
   of temperature ∝ ν / batch (the paper's noise amplitude √(ν / batch)), so free diffusion
   along the ring gives D per unit learning time ∝ ν / batch.
-"""
 
-import math
-import warnings
-from contextlib import contextmanager
+Everything is computed on the cube's own dims (sweep axes, ``seed``, ``hidden``, ``epoch``)
+with xarray: no stacking of sweep points.
+"""
 
 import numpy as np
 import xarray as xr
 
 from ..observables import ring_distance, unwrap_centers
 from ..io import sweep_dims
-from .base import Figure, training_run, unstack_points
+from .base import Figure, training_run
 
 TRAINS = True
 
@@ -44,20 +44,7 @@ TRAINS = True
 TRANSIENT_EPOCHS = 20
 
 
-def run(spec, samples, test, **options):
-    """A training run, plus the constants that turn epochs into updates and learning time."""
-    dataset = training_run(spec, samples, test, **options)
-    learning_rate = spec.train.learning_rate
-    batch_size = spec.train.batch_size
-    updates = math.ceil(len(samples) / batch_size)  # the last mini-batch may be shorter
-    dataset["learning_time_per_epoch"] = ((), learning_rate * updates, {
-        "long_name": "learning time per epoch, learning_rate x updates", "units": "1"})
-    dataset["training_samples"] = ((), len(samples), {
-        "long_name": "number of training samples", "units": "1"})
-    dataset["noise_temperature"] = ((), learning_rate / batch_size, {
-        "long_name": "SGA noise temperature learning_rate / batch_size (noise amplitude "
-                     "squared)", "units": "1"})
-    return dataset
+run = training_run
 
 
 # -- trajectories -------------------------------------------------------------------------------
@@ -71,239 +58,207 @@ def transient_start(epochs, transient_epochs):
     return int(later[0])
 
 
+def unwrapped(centers, n_sites):
+    """Centre trajectories (any dims with ``epoch``) unwrapped along ``epoch``
+    (``rbmsweep.observables.unwrap_centers``; docs/physics.md §5.7)."""
+    return xr.apply_ufunc(unwrap_centers, centers, kwargs={"n_sites": n_sites},
+                          input_core_dims=[["epoch"]], output_core_dims=[["epoch"]])
+
+
 # -- MSD and D ----------------------------------------------------------------------------------
-def _line(x, y):
-    """Least-squares slope and intercept of y = slope x + intercept over finite points."""
-    good = np.isfinite(y)
-    if good.sum() < 2 or np.ptp(x[good]) == 0:
-        return np.nan, np.nan
-    slope, intercept = np.polyfit(x[good], y[good], 1)
-    return slope, intercept
-
-
-def fit_diffusion(lags, squared_displacements):
-    """D from squared displacements of shape ``(run, lag)`` (each run's own mean over its
-    hidden units), by the least-squares line MSD(τ) = 2 D τ + c over the lags τ > 0.
-
-    Returns a dict: ``D`` (mean over runs of the per-run D = slope / 2, equal to the fit of
-    the run-averaged MSD when no run has gaps), ``D_stderr`` (standard error over runs,
-    NaN for a single run), ``intercept``, ``D_runs`` (per run) and ``n_runs``.
-    """
-    lags = np.asarray(lags, dtype=np.float64)
-    squared = np.asarray(squared_displacements, dtype=np.float64)
-    fit = lags > 0
-    per_run = np.array([_line(lags[fit], row[fit]) for row in squared]).reshape(-1, 2)
-    d_runs, intercepts = per_run[:, 0] / 2.0, per_run[:, 1]
-    good = np.isfinite(d_runs)
-    n_runs = int(good.sum())
-    d = float(np.mean(d_runs[good])) if n_runs else np.nan
-    stderr = float(np.std(d_runs[good], ddof=1) / np.sqrt(n_runs)) if n_runs > 1 else np.nan
-    intercept = float(np.mean(intercepts[good])) if n_runs else np.nan
-    return {"D": d, "D_stderr": stderr, "intercept": intercept, "D_runs": d_runs,
-            "n_runs": n_runs}
-
-
 def squared_displacements(trajectories, start):
-    """(x(t0 + τ) − x(t0))² from snapshot index ``start`` on, averaged over hidden units:
-    ``trajectories`` is (seed, hidden, epoch) unwrapped; returns (seed, lag)."""
-    displacement = trajectories[..., start:] - trajectories[..., start:start + 1]
-    with _quiet():
-        return np.nanmean(displacement**2, axis=1)
+    """(x(t0 + τ) − x(t0))² from snapshot index ``start`` on, mean over the hidden units
+    (NaN units skipped): ``trajectories`` (…, hidden, epoch) unwrapped → (…, lag), the lag
+    τ in epochs since t0 = ``epoch[start]`` (docs/physics.md §11.4)."""
+    after = trajectories.isel(epoch=slice(start, None))
+    lags = after["epoch"].values - after["epoch"].values[0]
+    squared = ((after - after.isel(epoch=0)) ** 2).mean("hidden")
+    return squared.rename(epoch="lag").assign_coords(lag=lags)
 
 
-def time_averaged_squared_displacements(trajectories, start, max_lag):
-    """Squared displacement over every window of ``τ`` snapshots after ``start``, averaged
-    over the windows and the hidden units: (seed, hidden, epoch) → (seed, τ), τ = 0..max_lag
-    (in snapshots; the snapshots must be evenly spaced)."""
-    after = trajectories[..., start:]
-    out = np.full((after.shape[0], max_lag + 1), np.nan)
-    out[:, 0] = 0.0
-    with _quiet():
-        for tau in range(1, max_lag + 1):
-            out[:, tau] = np.nanmean((after[..., tau:] - after[..., :-tau]) ** 2, axis=(1, 2))
-    return out
+def time_averaged_squared_displacements(trajectories, start, max_window):
+    """Squared displacement over every window of ``τ`` snapshots after ``start``, mean over
+    the windows and the hidden units: (…, hidden, epoch) → (…, window_lag), τ = 0..max_window
+    snapshots, the window_lag in epochs (the snapshots must be evenly spaced;
+    docs/physics.md §11.4)."""
+    after = trajectories.isel(epoch=slice(start, None))
+    spacing = after["epoch"].values[1] - after["epoch"].values[0]
+    windows = [((after.shift(epoch=-tau) - after) ** 2).mean(["hidden", "epoch"])
+               for tau in range(max_window + 1)]
+    return xr.concat(windows, dim="window_lag").transpose(..., "window_lag").assign_coords(
+        window_lag=np.arange(max_window + 1) * spacing)
 
 
-@contextmanager
-def _quiet():
-    """Silence numpy's 'mean of empty slice' (the all-NaN hidden units of a smaller M)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=RuntimeWarning)
-        yield
+def fit_diffusion(squared, dim="lag"):
+    """D from squared displacements (…, seed, ``dim``) (each run's own mean over its hidden
+    units), by the least-squares line MSD(τ) = 2 D τ + c over the lags τ > 0 of each run
+    (``DataArray.polyfit``; a run with fewer than 2 finite lags has no D).
+
+    Returns a Dataset over the other dims: ``D`` (mean over runs of the per-run D = slope / 2,
+    equal to the fit of the run-averaged MSD when no run has gaps), ``D_stderr`` (standard
+    error over runs, NaN for a single run), ``intercept`` (mean of the per-run c),
+    ``D_runs`` (per run) and ``n_runs`` (runs with a finite D); docs/physics.md §11.4.
+    """
+    fitted = squared.sel({dim: squared[dim] > 0})
+    if fitted.sizes[dim] >= 2:
+        fitted = fitted.where(fitted.count(dim) >= 2)
+        coefficients = fitted.polyfit(dim, deg=1, skipna=True)["polyfit_coefficients"]
+        slope, intercept = (coefficients.sel(degree=degree, drop=True) for degree in (1, 0))
+    else:  # no line through fewer than 2 lags
+        slope = intercept = xr.full_like(squared.isel({dim: 0}, drop=True), np.nan)
+    d_runs = slope / 2.0
+    n_runs = d_runs.count("seed")
+    return xr.Dataset({
+        "D": d_runs.mean("seed"),
+        "D_stderr": standard_error(d_runs, "seed"),
+        "intercept": intercept.where(d_runs.notnull()).mean("seed"),
+        "D_runs": d_runs,
+        "n_runs": n_runs,
+    })
+
+
+def standard_error(values, dim):
+    """Standard error of the mean along ``dim``, std (ddof 1) / √count over the finite values;
+    NaN where fewer than 2."""
+    count = values.count(dim)
+    return (values.std(dim, ddof=1) / np.sqrt(count)).where(count > 1)
 
 
 def pair_distances(trajectories, n_sites):
-    """Ring distance between every pair of hidden units: (seed, hidden, epoch) → (seed, pair,
-    epoch), pairs (0,1), (0,2), ..., (1,2), ..."""
-    n_hidden = trajectories.shape[1]
+    """Ring distance between every pair of hidden units: (…, hidden, epoch) → (…, pair,
+    epoch), pairs (0,1), (0,2), ..., (1,2), ... labelled "0-1", ...; a single ``pair`` "none"
+    of NaN if there is one hidden unit (docs/physics.md §11.4)."""
+    n_hidden = trajectories.sizes["hidden"]
     pairs = [(a, b) for a in range(n_hidden) for b in range(a + 1, n_hidden)]
     if not pairs:
-        return pairs, np.full(trajectories.shape[:1] + (0,) + trajectories.shape[2:], np.nan)
-    return pairs, np.stack([ring_distance(trajectories[:, a], trajectories[:, b], n_sites)
-                            for a, b in pairs], axis=1)
+        nan = xr.full_like(trajectories.isel(hidden=0, drop=True), np.nan)
+        return nan.expand_dims(pair=["none"], axis=-2)
+    distances = [xr.apply_ufunc(ring_distance, trajectories.isel(hidden=a, drop=True),
+                                trajectories.isel(hidden=b, drop=True),
+                                kwargs={"n_sites": n_sites})
+                 for a, b in pairs]
+    return xr.concat(distances, dim="pair").assign_coords(pair=[f"{a}-{b}" for a, b in pairs])
 
 
 # -- the aggregate ------------------------------------------------------------------------------
-def _point_values(cube, name, axes, n_points):
-    """A per-run constant (``updates_per_epoch``, ...) at every sweep point, in the order of
-    ``cube.stack(point=axes)``; NaN if the cube does not have it."""
-    if name not in cube:
-        return np.full(n_points, np.nan)
-    values = cube[name]
-    if "seed" in values.dims:
-        values = values.max("seed")  # the same for every seed (NaN-skipping)
-    if axes:
-        return values.broadcast_like(cube["peak_center"].isel(seed=0, epoch=0, hidden=0)) \
-            .stack(point=axes).transpose("point").values
-    return np.full(n_points, float(values))
-
-
 #: the two fits of D: the paper's (MSD from the end of the transient) and the time-averaged one
 ESTIMATORS = ("ensemble", "time_averaged")
+
+
+def _parameter(cube, name, template):
+    """A run parameter of the cube (a coordinate, swept or scalar: ``learning_rate``,
+    ``updates_per_epoch``, ...) over the sweep axes of ``template``, as float."""
+    return cube[name].reset_coords(drop=True).astype(np.float64).broadcast_like(template)
 
 
 def diffusion(cube, transient_epochs=TRANSIENT_EPOCHS):
     """``diffusion.nc`` of a study's cube: trajectories, MSD, D with its standard error over
     runs (both estimators), D per update and per learning time, pair distances of the
     centres; over the sweep axes other than ``seed`` (e.g. ``n_samples``, ``learning_rate``,
-    ``batch_size``, ``n_hidden``)."""
+    ``batch_size``, ``n_hidden``).  docs/physics.md §11.4."""
     n_sites = cube.sizes["visible"]
     epochs = cube["epoch"].values
     start = transient_start(epochs, transient_epochs)
-    lags = epochs[start:] - epochs[start]
-    spacing = np.unique(np.diff(lags))
-    # windows up to a quarter of the span (at least 2 lags, for a line), if evenly spaced
-    max_window = min(max(2, (len(lags) - 1) // 4), len(lags) - 1) if len(spacing) == 1 else 0
-    window_lags = np.arange(max(max_window, 1) + 1) * (spacing[0] if len(spacing) == 1 else 0)
     axes = [dim for dim in sweep_dims(cube) if dim != "seed"]
-    centers = cube["peak_center"]
-    stacked = centers.stack(point=axes) if axes else centers.expand_dims(point=[0])
-    stacked = stacked.transpose("point", "seed", "hidden", "epoch")
-    raw = stacked.values  # (point, seed, hidden, epoch)
-    n_points, n_seeds, _, n_epochs = raw.shape
+    center = unwrapped(cube["peak_center"], n_sites).transpose(*axes, "seed", "hidden", "epoch")
+    after = center.isel(epoch=slice(start, None))
 
-    trajectories = unwrap_centers(raw, n_sites)
-    with _quiet():
-        steps = np.abs(np.diff(trajectories[..., start:], axis=-1))  # after the transient
-        max_step = np.nanmax(steps.reshape(n_points, -1), axis=1)
+    # the MSD since the end of the transient; windows up to a quarter of the span (at least 2
+    # lags, for a line), if the snapshots are evenly spaced
+    squared = {"ensemble": squared_displacements(center, start)}
+    n_lags = squared["ensemble"].sizes["lag"]
+    if len(np.unique(np.diff(epochs[start:]))) == 1:
+        max_window = min(max(2, (n_lags - 1) // 4), n_lags - 1)
+        squared["time_averaged"] = time_averaged_squared_displacements(center, start, max_window)
+    else:  # no fixed lag per window: no time-averaged estimator
+        squared["time_averaged"] = xr.full_like(
+            squared["ensemble"].isel(lag=0, drop=True), np.nan).expand_dims(window_lag=[0], axis=-1)
+    fits = xr.concat([fit_diffusion(squared[name], dim) for name, dim in
+                      (("ensemble", "lag"), ("time_averaged", "window_lag"))],
+                     dim=xr.DataArray(list(ESTIMATORS), dims="estimator"))
+    fits = fits.transpose(*axes, "estimator", ...)
+    msd = {name: values.mean("seed") for name, values in squared.items()}
+    msd_stderr = {name: standard_error(values, "seed") for name, values in squared.items()}
 
-    shape = (n_points, len(ESTIMATORS))
-    fits = {key: np.full(shape, np.nan) for key in ("D", "D_stderr", "intercept", "n_runs")}
-    d_runs = np.full(shape + (n_seeds,), np.nan)
-    msd = {name: np.full((n_points, n), np.nan) for name, n in
-           (("ensemble", len(lags)), ("time_averaged", len(window_lags)))}
-    msd_stderr = {name: np.full_like(values, np.nan) for name, values in msd.items()}
-    pairs, _ = pair_distances(raw[0], n_sites)
-    distance = np.full((n_points, n_seeds, max(len(pairs), 1), n_epochs), np.nan)
-    for p in range(n_points):
-        squared = {"ensemble": (lags, squared_displacements(trajectories[p], start))}
-        if max_window >= 1:
-            squared["time_averaged"] = (window_lags, time_averaged_squared_displacements(
-                trajectories[p], start, max_window))
-        for e, name in enumerate(ESTIMATORS):
-            if name not in squared:
-                continue
-            x, y = squared[name]  # y: (seed, lag)
-            with _quiet():
-                msd[name][p] = np.nanmean(y, axis=0)
-                msd_stderr[name][p] = np.nanstd(y, axis=0, ddof=1) / np.sqrt(np.isfinite(y).sum(0))
-            fit = fit_diffusion(x, y)
-            for key in fits:
-                fits[key][p, e] = fit[key]
-            d_runs[p, e] = fit["D_runs"]
-        if pairs:
-            distance[p] = pair_distances(trajectories[p], n_sites)[1]
-    with _quiet():
-        pair_mean = np.nanmean(distance[..., start:], axis=-1)
-        pair_std = np.nanstd(distance[..., start:], axis=-1)
-        spread = np.nanmean(pair_std.reshape(n_points, -1), axis=1)
-    updates, learning_time, temperature, n_samples = (
-        _point_values(cube, name, axes, n_points) for name in
-        ("updates_per_epoch", "learning_time_per_epoch", "noise_temperature", "training_samples"))
+    distance = pair_distances(center, n_sites).transpose(*axes, "seed", "pair", "epoch")
+    pair_std = distance.isel(epoch=slice(start, None)).std("epoch")
+    template = center.isel(seed=0, hidden=0, epoch=0, drop=True)
+    updates, learning_rate, batch_size, n_samples = (
+        _parameter(cube, name, template) for name in
+        ("updates_per_epoch", "learning_rate", "batch_size", "n_samples"))
+    learning_time = learning_rate * updates
+    temperature = learning_rate / batch_size
 
-    estimator_dims = ("point", "estimator")
+    def variable(values, long_name, units):
+        return values.assign_attrs(long_name=long_name, units=units)
+
     d_units = "site^2/epoch"
-    out = xr.Dataset(
-        {
-            "center": (("point", "seed", "hidden", "epoch"), trajectories, {
-                "long_name": "place-field centre, unwrapped across the periodic boundary",
-                "units": "site"}),
-            "msd": (("point", "lag"), msd["ensemble"], {
-                "long_name": "mean-square displacement of the centres since the end of the "
-                             "transient, mean over runs and hidden units", "units": "site^2"}),
-            "msd_stderr": (("point", "lag"), msd_stderr["ensemble"], {
-                "long_name": "standard error of the MSD over runs", "units": "site^2"}),
-            "msd_time_averaged": (("point", "window_lag"), msd["time_averaged"], {
-                "long_name": "time-averaged MSD: over every window after the transient, then "
-                             "runs and hidden units", "units": "site^2"}),
-            "msd_time_averaged_stderr": (("point", "window_lag"), msd_stderr["time_averaged"], {
-                "long_name": "standard error of the time-averaged MSD over runs",
-                "units": "site^2"}),
-            "diffusion_coefficient": (estimator_dims, fits["D"], {
-                "long_name": "diffusion coefficient D from the fit MSD = 2 D lag + c, mean of "
-                             "the per-run fits", "units": d_units}),
-            "diffusion_coefficient_stderr": (estimator_dims, fits["D_stderr"], {
-                "long_name": "standard error of D over runs", "units": d_units}),
-            "diffusion_coefficient_run": (estimator_dims + ("seed",), d_runs, {
-                "long_name": "D of each run (its hidden units averaged)", "units": d_units}),
-            "msd_intercept": (estimator_dims, fits["intercept"], {
-                "long_name": "intercept c of the MSD fit (noise of the centre estimate)",
-                "units": "site^2"}),
-            "n_runs": (estimator_dims, fits["n_runs"].astype(np.int64), {
-                "long_name": "number of runs with a finite D", "units": "1"}),
-            "updates_per_epoch": ("point", updates, {
-                "long_name": "parameter updates per epoch", "units": "1"}),
-            "learning_time_per_epoch": ("point", learning_time, {
-                "long_name": "learning time per epoch, learning_rate x updates", "units": "1"}),
-            "training_samples": ("point", n_samples, {
-                "long_name": "number of training samples", "units": "1"}),
-            "noise_temperature": ("point", temperature, {
-                "long_name": "SGA noise temperature learning_rate / batch_size", "units": "1"}),
-            "diffusion_per_update": (estimator_dims, fits["D"] / updates[:, None], {
-                "long_name": "D per parameter update", "units": "site^2"}),
-            "diffusion_per_learning_time": (estimator_dims, fits["D"] / learning_time[:, None], {
-                "long_name": "D per unit learning time t = learning_rate x updates",
-                "units": "site^2"}),
-            "diffusion_per_learning_time_stderr": (
-                estimator_dims, fits["D_stderr"] / learning_time[:, None], {
-                    "long_name": "standard error of D per unit learning time", "units": "site^2"}),
-            "rms_displacement": ("point", np.sqrt(msd["ensemble"][:, -1]), {
-                "long_name": "root-mean-square displacement at the last lag", "units": "site"}),
-            "max_step": ("point", max_step, {
-                "long_name": "largest move of a centre between consecutive snapshots after the "
-                             "transient (near N/2 the unwrapping may take a crossing for a "
-                             "step back: snapshots too sparse for this D)",
-                "units": "site"}),
-            "pair_distance": (("point", "seed", "pair", "epoch"), distance, {
-                "long_name": "ring distance between the centres of a pair of hidden units",
-                "units": "site"}),
-            "pair_distance_mean": (("point", "seed", "pair"), pair_mean, {
-                "long_name": "pair distance, mean over the snapshots after the transient",
-                "units": "site"}),
-            "pair_distance_std": (("point", "seed", "pair"), pair_std, {
-                "long_name": "pair distance, standard deviation over the snapshots after the "
-                             "transient (small when the centres move together)", "units": "site"}),
-            "pair_distance_spread": ("point", spread, {
-                "long_name": "pair-distance standard deviation, mean over runs and pairs; "
-                             "compare with rms_displacement", "units": "site"}),
-        },
-        coords={
-            "point": stacked["point"],
-            "estimator": ("estimator", list(ESTIMATORS), {
-                "long_name": "MSD since the end of the transient (the paper's), or "
-                             "time-averaged over windows"}),
-            "seed": ("seed", stacked["seed"].values, {"long_name": "run seed"}),
-            "hidden": ("hidden", stacked["hidden"].values, {"long_name": "hidden unit"}),
-            "epoch": ("epoch", epochs, {"long_name": "training epoch", "units": "epoch"}),
-            "lag": ("lag", lags, {"long_name": "epochs since the end of the transient",
-                                  "units": "epoch"}),
-            "window_lag": ("window_lag", window_lags, {"long_name": "window length",
-                                                       "units": "epoch"}),
-            "pair": ("pair", [f"{a}-{b}" for a, b in pairs] or ["none"],
-                     {"long_name": "pair of hidden units"}),
-        },
-    )
-    out = unstack_points(out, axes, cube)
+    out = xr.Dataset({
+        "center": variable(center, "place-field centre, unwrapped across the periodic boundary",
+                           "site"),
+        "msd": variable(msd["ensemble"], "mean-square displacement of the centres since the end "
+                        "of the transient, mean over runs and hidden units", "site^2"),
+        "msd_stderr": variable(msd_stderr["ensemble"], "standard error of the MSD over runs",
+                               "site^2"),
+        "msd_time_averaged": variable(msd["time_averaged"], "time-averaged MSD: over every "
+                                      "window after the transient, then runs and hidden units",
+                                      "site^2"),
+        "msd_time_averaged_stderr": variable(msd_stderr["time_averaged"], "standard error of "
+                                             "the time-averaged MSD over runs", "site^2"),
+        "diffusion_coefficient": variable(fits["D"], "diffusion coefficient D from the fit "
+                                          "MSD = 2 D lag + c, mean of the per-run fits", d_units),
+        "diffusion_coefficient_stderr": variable(fits["D_stderr"], "standard error of D over runs",
+                                                 d_units),
+        "diffusion_coefficient_run": variable(fits["D_runs"], "D of each run (its hidden units "
+                                              "averaged)", d_units),
+        "msd_intercept": variable(fits["intercept"], "intercept c of the MSD fit (noise of the "
+                                  "centre estimate)", "site^2"),
+        "n_runs": variable(fits["n_runs"], "number of runs with a finite D", "1"),
+        "updates_per_epoch": variable(updates, "parameter updates per epoch", "1"),
+        "learning_time_per_epoch": variable(learning_time, "learning time per epoch, "
+                                            "learning_rate x updates", "1"),
+        "training_samples": variable(n_samples, "number of training samples", "1"),
+        "noise_temperature": variable(temperature, "SGA noise temperature learning_rate / "
+                                      "batch_size", "1"),
+        "diffusion_per_update": variable(fits["D"] / updates, "D per parameter update", "site^2"),
+        "diffusion_per_learning_time": variable(fits["D"] / learning_time, "D per unit learning "
+                                                "time t = learning_rate x updates", "site^2"),
+        "diffusion_per_learning_time_stderr": variable(
+            fits["D_stderr"] / learning_time, "standard error of D per unit learning time",
+            "site^2"),
+        "rms_displacement": variable(np.sqrt(msd["ensemble"].isel(lag=-1, drop=True)),
+                                     "root-mean-square displacement at the last lag", "site"),
+        "max_step": variable(
+            abs(after.diff("epoch")).max(["seed", "hidden", "epoch"]),
+            "largest move of a centre between consecutive snapshots after the transient (near "
+            "N/2 the unwrapping may take a crossing for a step back: snapshots too sparse for "
+            "this D)", "site"),
+        "pair_distance": variable(distance, "ring distance between the centres of a pair of "
+                                  "hidden units", "site"),
+        "pair_distance_mean": variable(distance.isel(epoch=slice(start, None)).mean("epoch"),
+                                       "pair distance, mean over the snapshots after the "
+                                       "transient", "site"),
+        "pair_distance_std": variable(pair_std, "pair distance, standard deviation over the "
+                                      "snapshots after the transient (small when the centres "
+                                      "move together)", "site"),
+        "pair_distance_spread": variable(pair_std.mean(["seed", "pair"]), "pair-distance "
+                                         "standard deviation, mean over runs and pairs; compare "
+                                         "with rms_displacement", "site"),
+    })
+    coordinate_attrs = {
+        "estimator": {"long_name": "MSD since the end of the transient (the paper's), or "
+                                   "time-averaged over windows"},
+        "seed": {"long_name": "run seed"},
+        "hidden": {"long_name": "hidden unit"},
+        "epoch": {"long_name": "training epoch", "units": "epoch"},
+        "lag": {"long_name": "epochs since the end of the transient", "units": "epoch"},
+        "window_lag": {"long_name": "window length", "units": "epoch"},
+        "pair": {"long_name": "pair of hidden units"},
+    }
+    for name, attrs in coordinate_attrs.items():
+        out[name].attrs = attrs
+    for dim in axes:
+        out[dim].attrs = dict(cube[dim].attrs)
     out.attrs.update(
         description="place-field diffusion (paper Figs. 5-6)", n_visible=n_sites,
         transient_epochs=int(transient_epochs), fit_start_epoch=int(epochs[start]),
