@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from rbmsweep import data
+from rbmsweep import data, theory
 
 
 # --------------------------------------------------------------------------- helpers
@@ -310,20 +310,21 @@ def test_bad_arguments(call, name, value):
 
 
 # --------------------------------------------------------------------------- helpers of the API
-def test_exact_ising_correlation_by_enumeration():
+def test_theory_ising_correlation_by_enumeration():
+    """The exact ring correlation the samplers are checked against (rbmsweep.theory.ising)."""
     for n, beta in [(6, 1.0), (5, -1.3), (4, 0.0), (7, 2.0)]:
         confs = np.array(list(itertools.product([1, -1], repeat=n)))
         w = np.exp(beta * (confs * np.roll(confs, -1, axis=1)).sum(axis=1))
         w /= w.sum()
         for r in range(n + 1):
             brute = (w * (confs[:, 0] * confs[:, r % n])).sum()
-            assert abs(data.exact_ising_correlation(r, beta, n) - brute) < 1e-12, (n, beta, r)
-    np.testing.assert_allclose(data.exact_ising_correlation(np.arange(5), 1.0, 100), exact_corr(np.arange(5), 1.0, 100))
+            assert abs(theory.ising_correlation(r, beta, n) - brute) < 1e-12, (n, beta, r)
+    np.testing.assert_allclose(theory.ising_correlation(np.arange(5), 1.0, 100), exact_corr(np.arange(5), 1.0, 100))
     # no cancellation: anti-ferromagnetic odd ring at large |β|
-    c = data.exact_ising_correlation(1, -30.0, 5)
+    c = theory.ising_correlation(1, -30.0, 5)
     assert np.isfinite(c) and abs(c - (-0.6)) < 1e-9  # one frustrated bond among 5
-    np.testing.assert_allclose(data.exact_ising_correlation([0, 1, 2], -1e3, 5), [1, -0.6, 0.2])
-    np.testing.assert_allclose(data.exact_ising_correlation([0, 1, 2], 1e3, 5), [1, 1, 1])
+    np.testing.assert_allclose(theory.ising_correlation([0, 1, 2], -1e3, 5), [1, -0.6, 0.2])
+    np.testing.assert_allclose(theory.ising_correlation([0, 1, 2], 1e3, 5), [1, 1, 1])
 
 
 def test_ising_correlations_small_input():

@@ -28,11 +28,15 @@ def random_walks(d, n_runs, n_epochs, transient, n_hidden=1, seed=0, jitter=0.0,
 
 
 def cube_of(observed, extra_dims=None):
-    """A minimal cube: peak_center (…, seed, hidden, epoch) and the ring's sites."""
+    """A minimal cube: peak_center (…, seed, hidden, epoch), the ring's sites, and the run
+    parameters every run carries as coordinates (rbmsweep.studies.label_run)."""
     n_runs, n_hidden, n_snapshots = observed.shape[-3:]
     dims = (*(extra_dims or {}), "seed", "hidden", "epoch")
-    coords = {**(extra_dims or {}), "seed": np.arange(n_runs), "hidden": np.arange(n_hidden),
-              "epoch": np.arange(n_snapshots), "visible": np.arange(N_SITES)}
+    parameters = {"learning_rate": 0.1, "batch_size": 10, "n_samples": 1000,
+                  "updates_per_epoch": 100}
+    coords = {**parameters, **(extra_dims or {}), "seed": np.arange(n_runs),
+              "hidden": np.arange(n_hidden), "epoch": np.arange(n_snapshots),
+              "visible": np.arange(N_SITES)}
     return xr.Dataset({"peak_center": (dims, observed)}, coords=coords)
 
 
@@ -160,9 +164,7 @@ def test_d_over_sweep_axes_and_per_learning_time():
     slow = random_walks(d=1.0, n_runs=16, n_epochs=100, transient=10, seed=5)[1]
     fast = random_walks(d=9.0, n_runs=16, n_epochs=100, transient=10, seed=6)[1]
     cube = cube_of(np.stack([slow, fast]), extra_dims={"batch_size": [100, 10]})
-    cube["updates_per_epoch"] = (("batch_size", "seed"), np.repeat([[50.0], [500.0]], 16, axis=1))
-    cube["learning_time_per_epoch"] = 0.1 * cube["updates_per_epoch"]
-    cube["noise_temperature"] = (("batch_size", "seed"), np.repeat([[0.001], [0.01]], 16, axis=1))
+    cube = cube.assign_coords(updates_per_epoch=("batch_size", [50, 500]))  # 5000 samples
     result = study.diffusion(cube, transient_epochs=10)
     assert result["diffusion_coefficient"].dims == ("batch_size", "estimator")
     ensemble = result.sel(estimator="ensemble", batch_size=[100, 10])
@@ -170,6 +172,7 @@ def test_d_over_sweep_axes_and_per_learning_time():
     assert np.all(np.abs(d - [1.0, 9.0]) < 3 * ensemble["diffusion_coefficient_stderr"].values)
     np.testing.assert_allclose(ensemble["diffusion_per_update"].values, d / [50, 500])
     np.testing.assert_allclose(ensemble["diffusion_per_learning_time"].values, d / [5, 50])
+    np.testing.assert_allclose(ensemble["noise_temperature"].values, [0.001, 0.01])
     assert result["center"].dims == ("batch_size", "seed", "hidden", "epoch")
 
 

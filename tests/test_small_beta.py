@@ -1,6 +1,6 @@
-"""The small-β study (issue 5, item 3): its theory matches the closed form and the lattice
-equation, and its trained-weight analysis undoes the rescaling w → w/√β exactly when the
-"trained" weights are the theory's profile (shifted, of either sign, times √β)."""
+"""The small-β study: its theory matches the closed form and the lattice equation, and its
+trained-weight analysis undoes the rescaling w → w/√β exactly when the "trained" weights are
+the theory's profile (shifted, of either sign, times √β)."""
 
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ N_SITES = 40
 
 @pytest.fixture(scope="module")
 def lattice_profile():
-    return study.lattice_one_unit(N_SITES)[2]
+    return center_on_peak(theory.lattice_one_unit(N_SITES)[1][-1])
 
 
 def test_centred_puts_the_peak_mid_ring_whatever_its_sign_and_place(lattice_profile):
@@ -27,12 +27,15 @@ def test_centred_puts_the_peak_mid_ring_whatever_its_sign_and_place(lattice_prof
 
 
 def test_theory_outputs_match_the_closed_form_and_the_lattice(lattice_profile):
-    """Continuum on the fine grid = closed form (eq. 44) in b, height and FWHM; the lattice
-    equation is its own stationary point, with b ≈ 2.40 and height ≈ 0.92 (DESIGN §3.5)."""
-    x, continuum = study.continuum_one_unit()
-    assert float(np.sum(continuum**2) * study.CONTINUUM_DX) == pytest.approx(theory.stationary_b(), rel=2e-3)
+    """Continuum on the fine grid = closed form (eqs. 43-44) in b, height and FWHM; the
+    lattice equation (36) is its own stationary point, with b ≈ 2.40 and height ≈ 0.92."""
+    profiles = study.theory_profiles(N_SITES)
+    x, continuum = profiles["x"].values, profiles["profile_continuum"].values
+    dx = theory.small_beta.CONTINUUM_DX
+    np.testing.assert_array_equal(profiles["profile_lattice"], lattice_profile)
+    assert float(np.sum(continuum**2) * dx) == pytest.approx(theory.stationary_b(), rel=2e-3)
     assert continuum.max() == pytest.approx(theory.profile_height(), rel=2e-3)
-    assert peak_width(continuum) * study.CONTINUUM_DX == pytest.approx(theory.profile_fwhm(), rel=5e-3)
+    assert peak_width(continuum) * dx == pytest.approx(theory.profile_fwhm(), rel=5e-3)
     np.testing.assert_allclose(continuum, theory.stationary_profile(x), atol=5e-3)
     assert np.linalg.norm(theory.one_unit_rhs(lattice_profile)) < 1e-6
     assert np.sum(lattice_profile**2) == pytest.approx(2.40, abs=0.01)
@@ -40,10 +43,13 @@ def test_theory_outputs_match_the_closed_form_and_the_lattice(lattice_profile):
 
 
 def test_two_peaks_started_together_repel(lattice_profile):
-    """Eqs. 50-51: one-unit peaks started 1-5 sites apart end about two widths apart (short
+    """Eqs. 49-50: one-unit peaks started 1-5 sites apart end about two widths apart (short
     range repulsion); started well apart, they stay where they are."""
-    times, separation = study.repulsion(N_SITES, lattice_profile, separations=(2, 5, 12), t_max=300.0,
-                                        n_times=7)
+    times, runs = theory.repulsion(N_SITES, lattice_profile, separations=(2, 5, 12), t_max=300.0,
+                                   n_times=7)
+    separation = study.centre_distance(xr.DataArray(runs, dims=("start", "time", "site", "unit")))
+    assert separation.dims == ("start", "time")
+    separation = separation.values
     width = peak_width(lattice_profile)
     assert np.all(separation[:2, -1] > 1.5 * width)
     assert np.all(separation[:2, -1] > separation[:2, 0] + 1)
@@ -65,10 +71,11 @@ def test_trained_weights_that_are_the_theory_are_recognised(lattice_profile):
                 weights[b, s, :, :, h] = np.sqrt(beta) * growth * profile
     cube = xr.Dataset(
         {"weights": (("beta", "seed", "epoch", "visible", "hidden"), weights),
-         "inverse_temperature": (("beta", "seed"), np.repeat([[0.1], [0.3]], n_seeds, axis=1)),
-         "rescaled_time_per_epoch": (("beta", "seed"), np.ones((2, n_seeds)))},
+},
         coords={"beta": betas, "seed": np.arange(n_seeds), "epoch": epochs,
-                "visible": np.arange(N_SITES), "hidden": np.arange(n_hidden)})
+                "visible": np.arange(N_SITES), "hidden": np.arange(n_hidden),
+                # the run parameters every run carries: rescaled time per epoch beta x 1
+                "learning_rate": 1.0, "updates_per_epoch": 1})
     result = study.small_beta(cube, transient_epochs=8)
     for beta in betas:
         entry = result.sel(beta=beta)

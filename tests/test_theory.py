@@ -1,4 +1,4 @@
-"""Tests of rbmsweep.theory (DESIGN 3.1, 3.4, 3.5).
+"""Tests of rbmsweep.theory (docs/physics.md §6-10).
 
 Reference values are either closed forms (published or derived in the docstrings) or
 independent brute-force computations (enumeration of all configurations, dense
@@ -9,9 +9,10 @@ import itertools
 
 import numpy as np
 import pytest
-from scipy import integrate
+from scipy import integrate, optimize
 
 from rbmsweep import theory as th
+from rbmsweep.theory import small_beta as sb
 
 # ----------------------------------------------------------------------------------------
 # helpers (independent of the module)
@@ -28,7 +29,7 @@ def brute_force_ising_correlation(n, beta):
 
 
 def brute_force_xy_correlation(n, beta, q):
-    """One-hot, centred, unit-diagonal correlation (DESIGN 3.4) by enumeration, index i*q+v."""
+    """One-hot, centred, unit-diagonal correlation by enumeration, index i*q+v."""
     s = np.array(list(itertools.product(range(q), repeat=n)))
     energy = beta * np.sum(np.cos(2 * np.pi * (s - np.roll(s, -1, axis=1)) / q), axis=1)
     p = np.exp(energy - energy.max())
@@ -41,7 +42,7 @@ def brute_force_xy_correlation(n, beta, q):
 
 
 def peak_centre(w):
-    """Circular mean of a peaked profile on the ring (DESIGN 3.4), sign fixed positive."""
+    """Circular mean of a peaked profile on the ring, sign fixed positive."""
     n = len(w)
     sign = np.sign(w[np.argmax(np.abs(w))])
     z = np.sum(sign * w * np.exp(2j * np.pi * np.arange(n) / n))
@@ -107,7 +108,7 @@ def test_ising_correlation_matrix_brute_force(beta):
 
 
 def test_ising_correlation_length():
-    assert th.ising_correlation_length(1.0) == pytest.approx(3.67, abs=0.005)  # DESIGN 3.1
+    assert th.ising_correlation_length(1.0) == pytest.approx(3.67, abs=0.005)  # 1 / ln coth 1
     assert th.ising_correlation_length(0.0) == 0.0
     r = np.arange(1, 6)
     np.testing.assert_allclose(
@@ -120,7 +121,7 @@ def test_ising_correlation_length():
 def test_ising_signal_eigenvalue_is_top_eigenvalue(beta, n):
     top = np.linalg.eigvalsh(th.ising_correlation_matrix(n, beta))[-1]
     assert th.ising_signal_eigenvalue(beta, n) == pytest.approx(top, rel=1e-10)
-    # the sum over r of C(r), i.e. the closed form of eq. 26 with (1 + t)/(1 - t)
+    # the sum over r of C(r), i.e. the closed form of eq. 25 with (1 + t)/(1 - t)
     t = np.tanh(beta)
     assert th.ising_signal_eigenvalue(beta, n) == pytest.approx(
         (1 + t) / (1 - t) * (1 - t**n) / (1 + t**n), rel=1e-9
@@ -298,7 +299,7 @@ def test_xy_correlation_limits():
     ising = th.ising_correlation_matrix(n, beta)
     np.testing.assert_allclose(c[:, 0, :, 0], ising, atol=1e-13)
     np.testing.assert_allclose(c[:, 0, :, 1], -ising, atol=1e-13)
-    # a long ring approaches the paper's infinite-chain form (eq. 28)
+    # a long ring approaches the paper's infinite-chain form (eq. 27)
     r, d = np.arange(6)[:, None], np.arange(5)[None, :]
     np.testing.assert_allclose(
         th.xy_correlation(r, d, 1.0, 5, n_visible=200), th.xy_correlation(r, d, 1.0, 5), atol=1e-12
@@ -347,6 +348,37 @@ def test_xy_noise_edge_at_beta_zero_follows_mp():
     )
 
 
+@pytest.mark.parametrize("beta, q, n", [(0.0, 3, 10), (0.0, 10, 20), (0.3, 5, 20), (1.0, 5, 20),
+                                        (1.5, 10, 30)])
+def test_xy_population_spectrum_goes_into_the_silverstein_solver(beta, q, n):
+    """The 2D FFT leaves round-off where eigenvalues are exactly 0 (the p = 0 modes, measured
+    down to -2e-15) and between degenerate partners; fed to top_sample_eigenvalue that used
+    to raise ("population eigenvalues must be >= 0"), and positive round-off made
+    sample_spectrum_support report a spurious component near 1e-16.  Reference: the dense
+    spectrum of xy_correlation_matrix with its N zero modes set to 0 here."""
+    pop = th.xy_population_eigenvalues(beta, q, n)
+    dense = np.linalg.eigvalsh(th.xy_correlation_matrix(n, beta, q))
+    np.testing.assert_allclose(np.sort(pop.ravel()), dense, atol=1e-10)
+    assert np.all(pop[:, 0] == 0.0) and np.all(pop[:, 1:] > 0.0)
+    reference = np.concatenate([np.zeros(n), dense[n:]])  # rank N (q - 1)
+    n_samples = 1000
+    alpha = n * q / n_samples  # the one-hot matrix's ratio
+    top = th.top_sample_eigenvalue(pop.ravel(), alpha)
+    assert top == pytest.approx(th.top_sample_eigenvalue(reference, alpha), rel=1e-10)
+    components = th.sample_spectrum_support(pop.ravel(), alpha)
+    assert sum(c[2] for c in components) == pytest.approx((q - 1) / q)  # zero modes: the atom
+    assert components[0][0] > 0.1  # no component made of round-off
+    if beta == 0.0:  # one eigenvalue q/(q-1) of weight (q-1)/q: a scaled MP law
+        assert top == pytest.approx(th.xy_noise_edge_mp(n / n_samples, q), rel=1e-10)
+
+
+def test_population_spectrum_that_is_not_a_covariance_raises():
+    with pytest.raises(ValueError, match=">= 0"):
+        th.top_sample_eigenvalue([2.0, 1.0, -1e-3], 0.5)
+    with pytest.raises(ValueError, match="finite"):
+        th.top_sample_eigenvalue([2.0, np.nan], 0.5)
+
+
 # ----------------------------------------------------------------------------------------
 # small-beta dynamics
 # ----------------------------------------------------------------------------------------
@@ -355,7 +387,7 @@ def test_xy_noise_edge_at_beta_zero_follows_mp():
 def test_rhs_definitions():
     rng = np.random.default_rng(3)
     w = rng.standard_normal((12, 2))
-    # eqs. 50-51 written term by term
+    # eqs. 49-50 written term by term
     expected = np.empty_like(w)
     for mu, nu in [(0, 1), (1, 0)]:
         a, b = w[:, mu], w[:, nu]
@@ -363,7 +395,7 @@ def test_rhs_definitions():
             np.roll(a, -1) + np.roll(a, 1) - a * np.sum(a**2) + a**3 + a * b**2 - b * np.sum(a * b)
         )
     np.testing.assert_allclose(th.two_unit_rhs(w), expected, rtol=1e-12)
-    # eq. 37 is the M = 1 case, and a zero second unit decouples
+    # eq. 36 is the M = 1 case, and a zero second unit decouples
     one = th.one_unit_rhs(w[:, 0])
     a = w[:, 0]
     np.testing.assert_allclose(
@@ -406,22 +438,22 @@ def test_integrator_jacobian_and_augmented_rhs(m, h):
     w = rng.standard_normal((n, m))
     on = np.concatenate([w.ravel(), (h * w.T @ w).ravel()])
     np.testing.assert_allclose(
-        th._augmented_rhs(on, n, m, h)[: n * m], th.continuum_rhs(w, h).ravel(), rtol=1e-12
+        sb._augmented_rhs(on, n, m, h)[: n * m], th.continuum_rhs(w, h).ravel(), rtol=1e-12
     )
     wdot = th.continuum_rhs(w, h)  # and G follows d(h W^T W)/dt
     np.testing.assert_allclose(
-        th._augmented_rhs(on, n, m, h)[n * m :], (h * (wdot.T @ w + w.T @ wdot)).ravel(), rtol=1e-10
+        sb._augmented_rhs(on, n, m, h)[n * m :], (h * (wdot.T @ w + w.T @ wdot)).ravel(), rtol=1e-10
     )
     y = on + np.concatenate([np.zeros(n * m), 0.1 * rng.standard_normal(m * m)])
     lap = np.roll(np.eye(n), 1, axis=1) + np.roll(np.eye(n), -1, axis=1) - 2 * np.eye(n)
     lap_kron = sparse.csr_matrix(np.kron(lap / h**2, np.eye(m)))
-    jac = th._augmented_jacobian(y, n, m, h, lap_kron).toarray()
+    jac = sb._augmented_jacobian(y, n, m, h, lap_kron).toarray()
     step = 1e-6
     fd = np.empty_like(jac)
     for k in range(len(y)):
         e = np.zeros(len(y))
         e[k] = step
-        fd[:, k] = (th._augmented_rhs(y + e, n, m, h) - th._augmented_rhs(y - e, n, m, h)) / (
+        fd[:, k] = (sb._augmented_rhs(y + e, n, m, h) - sb._augmented_rhs(y - e, n, m, h)) / (
             2 * step
         )
     np.testing.assert_allclose(jac, fd, atol=1e-7 * np.abs(jac).max())
@@ -429,11 +461,11 @@ def test_integrator_jacobian_and_augmented_rhs(m, h):
 
 def test_stationary_profile_closed_form():
     b = th.stationary_b()
-    assert b == pytest.approx(4 * np.sqrt(b - 2), rel=1e-14)  # eq. 44
+    assert b == pytest.approx(4 * np.sqrt(b - 2), rel=1e-14)  # eq. 44, b = 4 sqrt(b - 2)
     assert b == pytest.approx(2.3431, abs=1e-4)
     x = np.linspace(-40, 40, 80001)
     w = th.stationary_profile(x)
-    assert np.trapezoid(w**2, x) == pytest.approx(b, rel=1e-9)  # b = int w^2 (eq. 39)
+    assert np.trapezoid(w**2, x) == pytest.approx(b, rel=1e-9)  # b = int w^2 (eq. 38)
     assert th.profile_height() == pytest.approx(w.max(), rel=1e-12)
     assert th.profile_height() == pytest.approx(2 * np.sqrt(2) - 2, rel=1e-12)
     above = x[w >= w.max() / 2]
@@ -444,42 +476,57 @@ def test_stationary_profile_closed_form():
     assert np.max(np.abs(resid[1:-1])) < 1e-6
 
 
-def test_continuum_settles_on_closed_form_profile():
-    dx, n = 0.1, 400  # ring of length L = 40
-    t, w = th.integrate_small_beta(n, dx=dx, continuum=True, t_max=500.0, n_times=6, seed=0)
-    final = w[-1]
-    assert t[-1] == 500.0 and w.shape == (6, n)
-    assert np.linalg.norm(th.continuum_rhs(final, dx)) < 1e-8  # stationary
-    sign = np.sign(final[np.argmax(np.abs(final))])
-    final = sign * final
-    b = dx * np.sum(final**2)
-    assert b == pytest.approx(th.stationary_b(), rel=1e-2)
-    assert final.max() == pytest.approx(th.profile_height(), rel=2e-2)
-    # the whole profile, centred on the circular mean of the peak
-    x = (np.arange(n) - peak_centre(final)) * dx
-    x = (x + n * dx / 2) % (n * dx) - n * dx / 2
-    assert np.max(np.abs(final - th.stationary_profile(x))) < 5e-3
+def lattice_rhs(w):
+    """Eq. 36 written out: dw_i/dt = w_{i+1} + w_{i-1} - w_i sum_k w_k^2 + w_i^3."""
+    return np.roll(w, 1) + np.roll(w, -1) - w * np.sum(w**2) + w**3
 
 
-def test_lattice_settles_on_stationary_peak():
-    """Eq. 37, N = 100: a stationary peak with b ~ 2.40 and height ~ 0.92 (DESIGN 3.5).
-    The peak is only ~4 sites wide at half height (FWHM 3.8 vs 4.5 in the continuum), so the lattice differs from the continuum
-    closed form by a few percent in b and ~10 % in height; compared loosely (5 %, 15 %)."""
-    n = 100
-    t, w = th.integrate_small_beta(n, t_max=500.0, n_times=3, seed=1)
-    final = w[-1]
-    assert np.linalg.norm(th.one_unit_rhs(final)) < 1e-6  # stationary point
-    final = final * np.sign(final[np.argmax(np.abs(final))])
-    b = np.sum(final**2)
-    assert b == pytest.approx(th.stationary_b(), rel=0.05)
-    assert final.max() == pytest.approx(th.profile_height(), rel=0.15)
-    # measured FWHM 3.80 sites vs the continuum 4.50: the lattice peak is ~16 % narrower
-    assert lattice_fwhm(final) == pytest.approx(th.profile_fwhm(), rel=0.25)
+def test_continuum_settles_on_closed_form_to_second_order_in_dx():
+    """Eqs. 37-38 on a ring of length 40 from small random weights, at dx = 0.1 (the study's
+    grid) and 0.05, against the closed form eq. 43 centred on the peak's circular mean.  The
+    3-point Laplacian's truncation error (dx^2/12) d4w/dx4 makes the stationary grid profile
+    differ from the closed form by O(dx^2): measured max |w - closed form| = 0.051 dx^2 at
+    dx = 0.2, 0.1, 0.05 and b - (8 - 4 sqrt 2) = 0.032 dx^2 (the ring's finite length adds
+    only ~ 2 w(0) exp(-(2 - sqrt 2) 20) ~ 1e-5).  Asserted: second order (the error ratio
+    between the two grids is 4) with those coefficients to 20 %."""
+    length, errors = 40.0, []
+    for n in (400, 800):
+        dx = length / n
+        t, w = th.integrate_small_beta(n, dx=dx, continuum=True, t_max=500.0, n_times=2, seed=0)
+        final = w[-1]
+        assert t[-1] == 500.0 and w.shape == (2, n)
+        assert np.linalg.norm(th.continuum_rhs(final, dx)) < 1e-8  # stationary
+        final = np.sign(final[np.argmax(np.abs(final))]) * final
+        x = (np.arange(n) - peak_centre(final)) * dx
+        x = (x + length / 2) % length - length / 2
+        errors.append(np.max(np.abs(final - th.stationary_profile(x))))
+        assert errors[-1] < 1.2 * 0.051 * dx**2
+        assert abs(dx * np.sum(final**2) - th.stationary_b()) < 1.2 * 0.032 * dx**2
+    assert errors[0] / errors[1] == pytest.approx(4.0, rel=0.05)
+
+
+def test_lattice_settles_on_the_stationary_peak_of_eq_36():
+    """Eq. 36 on N = 100 sites from small random weights, against (1) an independent
+    integration of the lattice ODE written above, explicit DOP853 at rtol 1e-12 from the same
+    start: integrate_small_beta runs implicit BDF at rtol 1e-8, atol 1e-11, measured 9e-9 from
+    it along the whole trajectory, so 1e-7; and (2) the root of the stationary condition
+    found by scipy.optimize.root from the closed form eq. 43 placed on the peak's site."""
+    n, seed, t_max = 100, 1, 500.0
+    t, w = th.integrate_small_beta(n, t_max=t_max, n_times=3, seed=seed)
+    w0 = 0.01 * np.random.default_rng(seed).standard_normal(n)
+    reference = integrate.solve_ivp(lambda _t, y: lattice_rhs(y), (0.0, t_max), w0,
+                                    method="DOP853", t_eval=t, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(w, reference.y.T, atol=1e-7)
+    final = w[-1] * np.sign(w[-1][np.argmax(np.abs(w[-1]))])
+    x = (np.arange(n) - np.argmax(final) + n // 2) % n - n // 2
+    stationary = optimize.root(lattice_rhs, th.stationary_profile(x))
+    assert stationary.success
+    np.testing.assert_allclose(final, stationary.x, atol=1e-7)
     assert np.sum(final > final.max() / 2) < 10  # localised: a place field, not uniform
 
 
 def test_two_units_form_separate_peaks():
-    """Eqs. 50-51, N = 100: two peaks form and settle without merging.  Measured final
+    """Eqs. 49-50, N = 100: two peaks form and settle without merging.  Measured final
     separations for seeds 0-3: 18.9, 28.4, 47.7, 24.1 sites (any separation above ~ a peak
     width is stationary on the lattice, as the paper says).  Assert > 2 FWHM."""
     n = 100

@@ -29,7 +29,6 @@ __all__ = [
     "potts_chain",
     "angular_kernel",
     "ising_correlations",
-    "exact_ising_correlation",
     "alpha_to_n_samples",
     "load_samples",
     "digits",
@@ -356,37 +355,6 @@ def ising_correlations(v, max_distance):
         prod = x * np.roll(x, -r, axis=1)
         out[r] = prod.sum(dtype=np.int64) / prod.size
     return out
-
-
-def exact_ising_correlation(r, beta, n_visible):
-    """Exact ``⟨v_i v_{i+r}⟩ = (t^r + t^{N−r}) / (1 + t^N)``, ``t = tanh β``, on a ring of N sites.
-
-    ``r`` may be an array; computed without cancellation for |β| large (also anti-ferromagnetic
-    odd rings).
-    """
-    n = _check_int("n_visible", n_visible, 1)
-    beta = _check_beta(beta)
-    r = np.asarray(r)
-    if not np.issubdtype(r.dtype, np.integer):
-        raise ValueError(f"r must be integer, got dtype {r.dtype}")
-    rr = np.mod(r, n)
-    rr = np.minimum(rr, n - rr)
-    if beta == 0.0:
-        return np.where(rr == 0, 1.0, 0.0)
-    e = math.exp(-2.0 * abs(beta))  # underflows to 0 quietly
-    rare = e / (1.0 + e)  # (1 − |t|) / 2
-    # log |t|; at |t| = 1 in floating point keep a tiny negative value, so that the ratios of
-    # (1 − |t|^e) terms of the frustrated odd ring take their limits e / N instead of 0 / 0
-    log_a = min(math.log1p(-2.0 * rare), -1e-300)
-    sign = -1.0 if beta < 0 else 1.0
-
-    def one_plus(e):  # 1 + t^e, e >= 0 integer array
-        e = np.asarray(e, dtype=np.float64)
-        neg = (sign < 0) & (np.mod(e, 2) == 1)
-        return np.where(neg, -np.expm1(e * log_a), 1.0 + np.exp(e * log_a))
-
-    num = np.where(np.mod(rr, 2) == 1, sign, 1.0) * np.exp(rr * log_a) * one_plus(n - 2 * rr)
-    return num / one_plus(n)
 
 
 # --------------------------------------------------------------------------- other data

@@ -58,12 +58,8 @@ def label_run(run, spec, trains):
     return run
 
 
-def unstack_points(out, axes, cube):
-    """``out``, computed along a stacked ``point`` dim (``cube.stack(point=axes)``, or one
-    point when there is no sweep axis), back on the sweep axes with the cube's attrs."""
-    if not axes:
-        return out.isel(point=0, drop=True)
-    out = out.unstack("point").transpose(*axes, ...)
-    for dim in axes:
-        out[dim].attrs.update(cube[dim].attrs)
-    return out
+def run_parameter(cube, name, like):
+    """A run parameter of a cube as a float array over the sweep axes of ``like``: a
+    coordinate of every run (``beta``, ``learning_rate``, ``updates_per_epoch``, ...), swept
+    or scalar (``label_run``)."""
+    return cube[name].reset_coords(drop=True).astype("float64").broadcast_like(like)

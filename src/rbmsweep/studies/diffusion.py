@@ -36,7 +36,7 @@ import xarray as xr
 
 from ..observables import ring_distance, unwrap_centers
 from ..io import sweep_dims
-from .base import Figure, training_run
+from .base import Figure, run_parameter, training_run
 
 TRAINS = True
 
@@ -145,12 +145,6 @@ def pair_distances(trajectories, n_sites):
 ESTIMATORS = ("ensemble", "time_averaged")
 
 
-def _parameter(cube, name, template):
-    """A run parameter of the cube (a coordinate, swept or scalar: ``learning_rate``,
-    ``updates_per_epoch``, ...) over the sweep axes of ``template``, as float."""
-    return cube[name].reset_coords(drop=True).astype(np.float64).broadcast_like(template)
-
-
 def diffusion(cube, transient_epochs=TRANSIENT_EPOCHS):
     """``diffusion.nc`` of a study's cube: trajectories, MSD, D with its standard error over
     runs (both estimators), D per update and per learning time, pair distances of the
@@ -184,7 +178,7 @@ def diffusion(cube, transient_epochs=TRANSIENT_EPOCHS):
     pair_std = distance.isel(epoch=slice(start, None)).std("epoch")
     template = center.isel(seed=0, hidden=0, epoch=0, drop=True)
     updates, learning_rate, batch_size, n_samples = (
-        _parameter(cube, name, template) for name in
+        run_parameter(cube, name, template) for name in
         ("updates_per_epoch", "learning_rate", "batch_size", "n_samples"))
     learning_time = learning_rate * updates
     temperature = learning_rate / batch_size
