@@ -8,6 +8,8 @@ import pytest
 from scipy import stats
 
 from rbmsweep import data, theory
+from rbmsweep.config import alpha_to_n_samples
+from rbmsweep.data import rings
 
 
 # --------------------------------------------------------------------------- helpers
@@ -112,7 +114,7 @@ def test_ising_every_sampling_path_is_exact(n, beta, ms):
     # M = 0: whole-chain rejection; M = N: purely sequential; in between: both.
     # The anti-ferromagnetic odd ring (β = −3, N = 5) is frustrated: rejection accepts ~1%.
     for m in ms:
-        v = data._sample_ising(n, beta, 60_000, 4, m=m)
+        v = rings._sample_ising(n, beta, 60_000, 4, m=m)
         assert chi2_pvalue(spins_to_bits(v), ising_log_weight(beta), 2) > 1e-3, m
 
 
@@ -120,7 +122,7 @@ def test_ising_every_sampling_path_is_exact(n, beta, ms):
 def test_ising_multiword_paths(n, m):
     # part A spans one, two or three 64-bit words, part B the rest
     beta = 0.8
-    v = data._sample_ising(n, beta, 20_000, 5, m=m)
+    v = rings._sample_ising(n, beta, 20_000, 5, m=m)
     per_sample = ring_correlations(v)
     r = np.arange(1, n // 2 + 1)
     se = per_sample[:, r].std(axis=0, ddof=1) / np.sqrt(len(v))
@@ -194,7 +196,7 @@ def test_potts_exact_distribution_n4_q3():
 def test_potts_every_sampling_path_is_exact(n, q, beta, kernel, ms):
     k = data.angular_kernel(kernel, q)
     for m in ms:
-        s = data._sample_potts(n, q, beta, 60_000, 11, k, m=m)
+        s = rings._sample_potts(n, q, beta, 60_000, 11, k, m=m)
         assert chi2_pvalue(s.astype(np.int64), potts_log_weight(beta, k, q), q) > 1e-3, m
 
 
@@ -298,8 +300,8 @@ def test_parallel_identical_across_thread_counts():
         (lambda: data.xy_chain(1, 10, 1.0, 10, 0), "n_visible", "1"),
         (lambda: data.xy_chain(10, 10, float("nan"), 10, 0), "beta", "nan"),
         (lambda: data.xy_chain(10, 10, 1.0, 0, 0), "n_samples", "0"),
-        (lambda: data.alpha_to_n_samples(10, 100.0), "alpha", "100"),
-        (lambda: data.alpha_to_n_samples(10, 0.0), "alpha", "0"),
+        (lambda: alpha_to_n_samples(10, 100.0), "alpha", "100"),
+        (lambda: alpha_to_n_samples(10, 0.0), "alpha", "0"),
         (lambda: data.ising_correlations(np.ones((3, 5), np.int8), 5), "max_distance", "5"),
     ],
 )
@@ -339,9 +341,9 @@ def test_integral_floats_accepted():
 
 
 def test_alpha_to_n_samples():
-    assert data.alpha_to_n_samples(100, 0.01) == 10_000
-    assert data.alpha_to_n_samples(20, 0.5) == 40
-    assert data.alpha_to_n_samples(100, 1e-4) == 1_000_000
+    assert alpha_to_n_samples(100, 0.01) == 10_000
+    assert alpha_to_n_samples(20, 0.5) == 40
+    assert alpha_to_n_samples(100, 1e-4) == 1_000_000
 
 
 def test_load_samples(tmp_path):

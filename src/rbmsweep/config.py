@@ -309,9 +309,23 @@ def format_value(value):
     return str(value)
 
 
+def alpha_to_n_samples(n_visible, alpha):
+    """The number of training samples for ``α = n_visible / n_samples``: ``round(N / α)``
+    (HTCM20's noise ratio r; docs/physics.md §2)."""
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not (
+            math.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"alpha: {alpha!r} is not allowed; it must be a finite number > 0")
+    n_samples = round(n_visible / alpha)
+    if n_samples < 1:
+        raise ValueError(f"alpha: {alpha!r} is not allowed; with n_visible = {n_visible} it "
+                         f"leaves no sample (round({n_visible}/{alpha!r}) = 0): it must be "
+                         f"below {2 * n_visible}")
+    return n_samples
+
+
 def _n_samples(data):
     if "alpha" in data:
-        return round(data["n_visible"] / data["alpha"])
+        return alpha_to_n_samples(data["n_visible"], data["alpha"])
     return data["n_samples"]
 
 
@@ -411,10 +425,10 @@ def _study_problems(name, study, kinds):
         return problems
     for n_visible, alpha in itertools.product(_as_list(data["n_visible"]),
                                               _as_list(data.get("alpha", []))):
-        if round(n_visible / alpha) < 1:
-            problems.append(_problem(f"{prefix}.data.alpha", alpha,
-                                     f"alpha = n_visible / n_samples must leave at least one "
-                                     f"sample (n_visible = {n_visible})"))
+        try:
+            alpha_to_n_samples(n_visible, alpha)
+        except ValueError as error:
+            problems.append(f"{prefix}.data.{error}")
     if problems or not kinds[kind].TRAINS:
         return problems
     seen = set()
