@@ -41,8 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy_pcd  # noqa: E402
 
 from rbmsweep import RBM, data  # noqa: E402
-from rbmsweep.kernels import gibbs, pcd  # noqa: E402
-from rbmsweep.kernels.random import fill_uniform, seed_streams  # noqa: E402
+from rbmsweep.kernels import pcd  # noqa: E402
+from rbmsweep.kernels.random import fill_uniform, seed_streams, xoshiro_step  # noqa: E402
+from rbmsweep.kernels.unit_functions import BERNOULLI, SPIN  # noqa: E402
 from rbmsweep.rbm import STREAM_CHAINS, STREAM_SHUFFLE  # noqa: E402
 from rbmsweep.training import _threads, epoch_threads, train  # noqa: E402
 
@@ -59,7 +60,7 @@ def _raw_draws(state, n):
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     acc = np.uint64(0)
     for _ in range(n):
-        r, s0, s1, s2, s3 = pcd._next(s0, s1, s2, s3)
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         acc ^= r
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
     return acc
@@ -135,8 +136,8 @@ class NumpyPeer:
                  seed=0):
         rng = np.random.default_rng(seed)
         self.v, self.rng = v, rng
-        self.codes = (gibbs.SPIN if visible == "spin" else gibbs.BERNOULLI,
-                      gibbs.SPIN if hidden == "spin" else gibbs.BERNOULLI)
+        self.codes = (SPIN if visible == "spin" else BERNOULLI,
+                      SPIN if hidden == "spin" else BERNOULLI)
         self.weights = rng.normal(0, 0.01, (v.shape[1], n_hidden))
         self.visible_fields = np.zeros(v.shape[1])
         self.hidden_fields = np.zeros(n_hidden)
@@ -151,7 +152,7 @@ class NumpyPeer:
             numpy_pcd.train_epoch(self.v, order, self.weights, self.visible_fields,
                                   self.hidden_fields, self.chains, self.rng, *self.codes,
                                   learning_rate, batch_size, k, True,
-                                  self.codes[0] == gibbs.BERNOULLI)
+                                  self.codes[0] == BERNOULLI)
             return time.perf_counter() - t
 
 

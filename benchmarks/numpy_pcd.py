@@ -16,7 +16,7 @@ with the numba kernels but the algorithm.
 import numpy as np
 from scipy.special import expit
 
-SPIN, BERNOULLI = 0, 1  # the unit codes of rbmsweep.kernels.gibbs
+SPIN, BERNOULLI = 0, 1  # the unit codes of rbmsweep.kernels.unit_functions
 
 
 def _levels(code):

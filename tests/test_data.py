@@ -387,25 +387,3 @@ def test_digits():
     assert not np.array_equal(a, d)
     assert sorted(map(tuple, a.tolist())) == sorted(map(tuple, d.tolist()))
     assert set(la.tolist()) == set(range(10))
-
-
-def test_kernel_generator_is_the_project_stream():
-    # the samplers keep xoshiro256+'s state in scalars; it must be next_u64's stream bit for bit
-    from numba import njit
-
-    from rbmsweep.kernels.random import next_u64, seed_streams
-    from rbmsweep.kernels.sampling import _xo
-
-    @njit
-    def both(state, n):
-        a = np.empty(n, dtype=np.uint64)
-        b = np.empty(n, dtype=np.uint64)
-        s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-        for i in range(n):
-            b[i], s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
-        for i in range(n):
-            a[i] = next_u64(state)
-        return a, b
-
-    a, b = both(seed_streams(123, 1)[0].copy(), 1000)
-    np.testing.assert_array_equal(a, b)

@@ -8,19 +8,77 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numba import njit
 from scipy.special import expit
 
 from rbmsweep import RBM, data, train
 from rbmsweep.kernels import gibbs, pcd, vecmath
-from rbmsweep.kernels.random import seed_streams
+from rbmsweep.kernels.unit_functions import BERNOULLI, SPIN
+from rbmsweep.kernels.random import fill_uniform, next_u64, seed_streams, xoshiro_step
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import numpy_pcd  # noqa: E402  (the plain numpy implementation of the same algorithm)
 
-SPIN, BERNOULLI = gibbs.SPIN, gibbs.BERNOULLI
 CODES = {"spin": SPIN, "bernoulli": BERNOULLI}
 LEVELS = {SPIN: (-1, 1), BERNOULLI: (0, 1)}
+
+
+# -- the random-number stream ---------------------------------------------------------------------
+
+MASK64 = (1 << 64) - 1
+
+
+def xoshiro256plus_reference(state, n):
+    """n outputs of xoshiro256+ from ``state`` (four ints), in plain Python integers, as in
+    Blackman & Vigna's C reference ``next()``."""
+    s = [int(w) for w in state]
+    out = []
+    for _ in range(n):
+        out.append((s[0] + s[3]) & MASK64)
+        t = (s[1] << 17) & MASK64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = ((s[3] << 45) | (s[3] >> 19)) & MASK64
+    return out, s
+
+
+@njit
+def _draws_in_registers(state, n):
+    out = np.empty(n, dtype=np.uint64)
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    for i in range(n):
+        out[i], s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    return out
+
+
+@njit
+def _draws_from_array(state, n):
+    out = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        out[i] = next_u64(state)
+    return out
+
+
+def test_streams_are_xoshiro256plus():
+    """Both forms of the step (scalars in registers, an array row) and the uniforms give the
+    published generator's sequence bit for bit, and leave the same state behind."""
+    start = seed_streams(123, 3)
+    n = 1000
+    expected, final = xoshiro256plus_reference(start[1], n)
+    for draws in (_draws_in_registers, _draws_from_array):
+        state = start[1].copy()
+        assert draws(state, n).tolist() == expected
+        assert state.tolist() == final
+    state = start[1].copy()
+    uniforms = np.empty(n)
+    fill_uniform(state, uniforms)
+    np.testing.assert_array_equal(uniforms, [(r >> 11) * 2.0 ** -53 for r in expected])
+    assert 0.0 <= uniforms.min() and uniforms.max() < 1.0
 
 
 # -- vectorizable elementary functions ------------------------------------------------------------

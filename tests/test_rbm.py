@@ -22,14 +22,20 @@ def random_rbm(n_visible, n_hidden, visible, hidden, seed, scale=0.7, fields=Tru
     return rbm
 
 
-def brute_force_log_probabilities(rbm):
-    """log P(v) for every visible configuration, from the joint energy over all (v, h)."""
+def brute_force_minus_energies(rbm):
+    """All visible configurations and −E(v, h) for every pair (v, h), straight from the energy
+    E(v, h) = −v·W·h − g·v − c·h (rows: v, columns: h)."""
     visible = np.array(list(itertools.product(rbm.visible.values, repeat=rbm.n_visible)), float)
     hidden = np.array(list(itertools.product(rbm.hidden.values, repeat=rbm.n_hidden)), float)
     minus_energy = (visible @ rbm.weights @ hidden.T + (visible @ rbm.visible_fields)[:, None]
                     + (hidden @ rbm.hidden_fields)[None, :])
-    log_marginal = logsumexp(minus_energy, axis=1)
-    return visible.astype(np.int8), log_marginal - logsumexp(minus_energy)
+    return visible.astype(np.int8), minus_energy
+
+
+def brute_force_log_probabilities(rbm):
+    """log P(v) for every visible configuration, from the joint energy over all (v, h)."""
+    visible, minus_energy = brute_force_minus_energies(rbm)
+    return visible, logsumexp(minus_energy, axis=1) - logsumexp(minus_energy)
 
 
 @pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)
@@ -43,15 +49,18 @@ def test_log_likelihood_equals_brute_force(visible, hidden, n_hidden):
 
 
 @pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)
-def test_log_partition_is_the_same_enumerating_either_layer(visible, hidden):
-    # 12 hidden > 6 visible: log_partition sums over the visible layer instead
-    wide = random_rbm(6, 12, visible, hidden, seed=4)
-    _, log_p = brute_force_log_probabilities(random_rbm(6, 1, visible, hidden, seed=4))
-    narrow = RBM(12, 6, visible=hidden, hidden=visible, zero_fields=False)
-    narrow.weights = wide.weights.T.copy()
-    narrow.visible_fields, narrow.hidden_fields = wide.hidden_fields.copy(), wide.visible_fields.copy()
-    assert np.isclose(wide.log_partition(), narrow.log_partition(), atol=1e-10)
-    assert np.isclose(logsumexp(log_p), 0.0)
+@pytest.mark.parametrize("n_visible,n_hidden", [(6, 3), (5, 5), (4, 9)],
+                         ids=["enumerates-hidden", "equal-layers", "enumerates-visible"])
+def test_log_partition_and_free_energy_equal_the_sum_over_all_states(visible, hidden, n_visible,
+                                                                     n_hidden):
+    # log_partition enumerates the smaller layer: the hidden one for (6, 3) and (5, 5), the
+    # visible one (layers' roles exchanged) for (4, 9); the brute force sums e^{−E(v,h)} over
+    # every pair (v, h)
+    rbm = random_rbm(n_visible, n_hidden, visible, hidden, seed=n_visible + 10 * n_hidden)
+    configurations, minus_energy = brute_force_minus_energies(rbm)
+    assert np.isclose(rbm.log_partition(), logsumexp(minus_energy), rtol=0, atol=1e-11)
+    np.testing.assert_allclose(rbm.negative_free_energy(configurations),
+                               logsumexp(minus_energy, axis=1), rtol=0, atol=1e-11)
 
 
 @pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)

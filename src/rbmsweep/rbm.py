@@ -1,8 +1,9 @@
 """The Restricted Boltzmann Machine: parameters, exact log-likelihood, sampling.
 
-Energy (DESIGN §3.2): E(v, h) = −Σ w_iμ v_i h_μ − Σ g_i v_i − Σ c_μ h_μ for binary hidden
-units (U_μ(h) = −c_μ h).  ``weights`` is (n_visible, n_hidden); ``visible_fields`` g and
-``hidden_fields`` c are zero and stay zero when ``zero_fields`` is set (the paper's runs).
+Energy (HTCM20 eq. 2; docs/physics.md §3.1): E(v, h) = −Σ w_iμ v_i h_μ − Σ g_i v_i − Σ c_μ h_μ
+for binary hidden units (U_μ(h) = −c_μ h).  ``weights`` is (n_visible, n_hidden);
+``visible_fields`` g and ``hidden_fields`` c are zero and stay zero when ``zero_fields`` is set
+(the paper's runs).
 """
 
 import itertools
@@ -10,7 +11,9 @@ import itertools
 import numpy as np
 from scipy.special import logsumexp
 
-from .kernels import gibbs as kernels
+from .kernels.checks import all_values_in
+from .kernels.gibbs import gibbs_sample
+from .kernels.partition import log_partition_over_hidden, negative_free_energies
 from .kernels.random import seed_streams
 from .units import get_unit
 
@@ -61,20 +64,19 @@ class RBM:
     def negative_free_energy(self, v):
         """−F(v) = log Σ_h e^{−E(v,h)} = Σ_i g_i v_i + Σ_μ Γ(I_μ), per row."""
         v = self._as_configurations(v)
-        return kernels.negative_free_energies(v, self.weights, self.visible_fields,
-                                              self.hidden_fields, self.visible.code,
-                                              self.hidden.code)
+        return negative_free_energies(v, self.weights, self.visible_fields, self.hidden_fields,
+                                      self.visible.code, self.hidden.code)
 
     # -- exact partition function and likelihood ------------------------------------------
     def log_partition(self):
         """log Z, exact: enumerates the smaller layer (at most 2^20 states), else raises."""
         if self.n_hidden <= min(self.n_visible, MAX_ENUMERATED_UNITS):
-            return kernels.log_partition_over_hidden(self.weights, self.visible_fields,
-                                                     self.hidden_fields, self.visible.code,
-                                                     self.hidden.code)
+            return log_partition_over_hidden(self.weights, self.visible_fields,
+                                             self.hidden_fields, self.visible.code,
+                                             self.hidden.code)
         if self.n_visible <= MAX_ENUMERATED_UNITS:
             # the same sum with the layers' roles exchanged
-            return kernels.log_partition_over_hidden(
+            return log_partition_over_hidden(
                 np.ascontiguousarray(self.weights.T), self.hidden_fields, self.visible_fields,
                 self.hidden.code, self.visible.code)
         raise ValueError(
@@ -99,7 +101,8 @@ class RBM:
     def exact_gradient(self, v):
         """Exact gradient of the mean log-likelihood, by enumerating the hidden states.
 
-        Returns (d/dw, d/dg, d/dc) = data moments − model moments (DESIGN §3.3).
+        Returns (d/dw, d/dg, d/dc) = data moments − model moments (HTCM20 eq. 6,
+        ∂⟨log P⟩/∂w_iμ = ⟨v_i Γ'(I_μ)⟩_data − ⟨v_i h_μ⟩_model; docs/physics.md §3.6).
         """
         v = np.asarray(v, dtype=np.float64)
         hidden_mean = self.hidden_mean(v)
@@ -120,8 +123,8 @@ class RBM:
         chains = (self._random_configurations(n_samples, seed) if start is None
                   else self._as_configurations(start).copy())
         states = seed_streams((int(seed), STREAM_SAMPLE), len(chains))
-        kernels.gibbs_sample(chains, states, self.weights, self.visible_fields,
-                             self.hidden_fields, self.visible.code, self.hidden.code, n_steps)
+        gibbs_sample(chains, states, self.weights, self.visible_fields, self.hidden_fields,
+                     self.visible.code, self.hidden.code, n_steps)
         return chains
 
     def _random_configurations(self, n, seed):
@@ -135,7 +138,7 @@ class RBM:
             raise ValueError(f"data: expected shape (n_samples, {self.n_visible}), got {v.shape}")
         allowed = np.array(self.visible.values, dtype=np.int8)
         # (not np.isin: its temporaries take ~10 bytes per value, 1.2 GB for 10^6 × 100)
-        if not kernels.all_values_in(v, allowed):
+        if not all_values_in(v, allowed):
             raise ValueError(f"data: {self.visible.name} visible units take values {self.visible.values}")
         return v
 

@@ -2,11 +2,12 @@
 
 For a unit with potential ``U`` the cumulant (log Laplace transform) is
 ``Γ(I) = log Σ_h exp(−U(h) + h I)`` and its derivative ``Γ'(I)`` is the unit's mean given its
-input ``I`` (DESIGN §3.2).  Binary units carry their field inside ``I``.
+input ``I`` (HTCM20 §II.1, the marginal below eq. 3; docs/physics.md §3.2).  Binary units carry
+their field inside ``I``.
 
-The naming follows DESIGN §3.2: ``spin`` is ±1 (what seed 001 calls "Bernoulli"), ``bernoulli``
-is {0, 1} (the machine-learning convention of scikit-learn and seed 003).  Each unit has an
-integer ``code`` that the numba kernels dispatch on (``rbmsweep.kernels.gibbs``).
+Names: ``spin`` is ±1 (what HTCM20 calls "Bernoulli" hidden units), ``bernoulli`` is {0, 1}
+(the machine-learning convention, as in scikit-learn's ``BernoulliRBM``).  Each unit has an
+integer ``code`` that the numba kernels dispatch on (``rbmsweep.kernels.unit_functions``).
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, log_expit
 
-from .kernels.gibbs import BERNOULLI, SPIN
+from .kernels.unit_functions import BERNOULLI, SPIN
 
 
 def _log_two_cosh(x):

@@ -5,7 +5,9 @@ for speed.  A whole epoch runs here, with no Python per mini-batch.
 Same as the reference, draw for draw: every chain owns one xoshiro256+ stream (a row of
 ``chain_states``) and consumes it in the same order — per sweep, one draw per hidden unit, then
 one per visible unit — and a draw r makes a unit high exactly when the reference's
-``u < p`` holds, ``u = (r >> 11) 2^-53``.  Only the order of floating-point sums differs (BLAS,
+``u < p`` holds, ``u = (r >> 11) 2^-53``.  Draws come from ``random.xoshiro_step`` on the
+four state words held in local variables (registers), loaded from ``chain_states`` when a
+chain's sweep (or half-sweep) starts and stored back when it ends.  Only the order of floating-point sums differs (BLAS,
 partial sums), so the weights agree with the reference to rounding, ~1e-15, unless a draw
 falls within rounding of its probability (odds ~1e-16 per draw).  tests/test_kernels.py checks
 this, and the gradient against a plain numpy implementation.
@@ -48,7 +50,8 @@ machine compile for ~75 s and 1.1 GB, against ~25 s and 0.35 GB now, at the same
 import numpy as np
 from numba import njit, prange
 
-from .gibbs import SPIN
+from .random import uniform_from_bits, xoshiro_step
+from .unit_functions import SPIN, high_probability_scale, unit_levels
 from .vecmath import sigmoid, tanh
 
 #: Largest hidden layer for which visible units are drawn from a threshold table (2^12 rows).
@@ -60,45 +63,7 @@ BLOCK_WORK = 1 << 22
 _MAX_BLOCKS = 2  # each block repacks the other factor: enough for 2 cores, little overhead
 
 _U11 = np.uint64(11)
-_U17 = np.uint64(17)
-_U45 = np.uint64(45)
-_U19 = np.uint64(19)
-_DOUBLE_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 _TWO53 = 9007199254740992.0
-
-
-@njit(inline="always")
-def _next(s0, s1, s2, s3):
-    """One xoshiro256+ step on a state held in local variables (registers): the sequence of
-    ``random.next_u64``, which loads and stores the state through memory at every draw."""
-    result = s0 + s3
-    t = s1 << _U17
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = (s3 << _U45) | (s3 >> _U19)
-    return result, s0, s1, s2, s3
-
-
-@njit(inline="always")
-def _levels(code):
-    """(low value, high − low) of a binary unit: spin (−1, 2), Bernoulli (0, 1)."""
-    if code == SPIN:
-        return -1.0, 2.0
-    return 0.0, 1.0
-
-
-@njit(inline="always")
-def _scale(code):
-    """P(unit high | input x) = σ(scale·x): σ(2x) for a spin, σ(x) for a Bernoulli unit."""
-    return 2.0 if code == SPIN else 1.0
-
-
-@njit(inline="always")
-def _uniform(r):
-    return np.float64(r >> _U11) * _DOUBLE_UNIT
 
 
 # -- per-update tables --------------------------------------------------------------------------
@@ -112,7 +77,7 @@ def _fill_table(table, weights, visible_fields, visible_code, hidden_code, field
     inputs g_i + Σ_μ w_iμ h_μ, configuration c from c without its lowest set bit (one pass
     each), then all the sigmoids in one flat loop."""
     n_visible, n_hidden = weights.shape
-    low_h, step_h = _levels(hidden_code)
+    low_h, step_h = unit_levels(hidden_code)
     for i in range(n_visible):
         field[0, i] = visible_fields[i]
     for mu in range(n_hidden):
@@ -124,7 +89,7 @@ def _fill_table(table, weights, visible_fields, visible_code, hidden_code, field
             mu += 1
         for i in range(n_visible):
             field[c, i] = field[c & (c - 1), i] + weights[i, mu] * step_h
-    scale = _scale(visible_code)
+    scale = high_probability_scale(visible_code)
     flat_field = field.reshape(-1)
     flat_table = table.reshape(-1)
     for t in range(flat_table.shape[0]):
@@ -139,7 +104,7 @@ def _fill_group_sums(sums, weights, n_hidden, visible_code):
     A chain's hidden inputs are then c_μ + Σ_g sums[g, p_g, μ]: one lookup per 4 visible units
     instead of 4 multiply-adds per hidden unit.  Built by doubling: patterns with the bit of
     unit t set are those without it, plus (high − low)·w_t, lowest bit first."""
-    low_v, step_v = _levels(visible_code)
+    low_v, step_v = unit_levels(visible_code)
     n_visible = weights.shape[0]
     for g in range(sums.shape[0]):
         i0 = 4 * g
@@ -163,7 +128,7 @@ def _fill_group_sums(sums, weights, n_hidden, visible_code):
 def _hidden_probabilities(inputs, prob, j0, j1, hidden_code):
     """prob = P(h high | inputs) for chains j0..j1−1: one flat loop, so it vectorizes."""
     n_hidden = inputs.shape[1]
-    scale = _scale(hidden_code)
+    scale = high_probability_scale(hidden_code)
     flat_inputs = inputs.reshape(-1)
     flat_prob = prob.reshape(-1)
     for t in range(j0 * n_hidden, j1 * n_hidden):
@@ -184,8 +149,8 @@ def _fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     config = 0
     for mu in range(n_hidden):
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-        config |= np.int64(_uniform(r) < prob[j, mu]) << mu
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+        config |= np.int64(uniform_from_bits(r) < prob[j, mu]) << mu
     a0 = fields[0]
     a1 = fields[1]
     a2 = fields[2]
@@ -193,13 +158,13 @@ def _fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     # (table[config, i], not a row view: a view costs a reference count per sweep)
     for g in range(n_full):
         i0 = 4 * g
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         p = np.int64((r >> _U11) < table[config, i0])
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 1])
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 2])
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 3])
         packed[g] = p
         a0 += sums[g, p, 0]
@@ -210,7 +175,7 @@ def _fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     if n_full < n_groups:
         p = 0
         for i in range(4 * n_full, n_visible):
-            r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+            r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
             p = 2 * p + np.int64((r >> _U11) < table[config, i])
         packed[n_full] = p
         a0 += sums[n_full, p, 0]
@@ -241,10 +206,10 @@ def _fused_sweep_pair(inputs, prob, j, state_a, state_b, table, sums, packed_a, 
     config_a = 0
     config_b = 0
     for mu in range(n_hidden):
-        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
-        config_a |= np.int64(_uniform(r) < prob[j, mu]) << mu
-        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
-        config_b |= np.int64(_uniform(r) < prob[j + 1, mu]) << mu
+        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
+        config_a |= np.int64(uniform_from_bits(r) < prob[j, mu]) << mu
+        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
+        config_b |= np.int64(uniform_from_bits(r) < prob[j + 1, mu]) << mu
     ha0 = fields[0]
     ha1 = fields[1]
     ha2 = fields[2]
@@ -255,21 +220,21 @@ def _fused_sweep_pair(inputs, prob, j, state_a, state_b, table, sums, packed_a, 
     hb3 = fields[3]
     for g in range(n_full):
         i0 = 4 * g
-        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
         p = np.int64((r >> _U11) < table[config_a, i0])
-        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
         q = np.int64((r >> _U11) < table[config_b, i0])
-        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
         p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 1])
-        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
         q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 1])
-        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
         p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 2])
-        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
         q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 2])
-        r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
         p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 3])
-        r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
         q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 3])
         packed_a[g] = p
         packed_b[g] = q
@@ -286,9 +251,9 @@ def _fused_sweep_pair(inputs, prob, j, state_a, state_b, table, sums, packed_a, 
         p = 0
         q = 0
         for i in range(4 * n_full, n_visible):
-            r, a0, a1, a2, a3 = _next(a0, a1, a2, a3)
+            r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
             p = 2 * p + np.int64((r >> _U11) < table[config_a, i])
-            r, b0, b1, b2, b3 = _next(b0, b1, b2, b3)
+            r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
             q = 2 * q + np.int64((r >> _U11) < table[config_b, i])
         packed_a[n_full] = p
         packed_b[n_full] = q
@@ -318,7 +283,7 @@ def _fused_sweep_pair(inputs, prob, j, state_a, state_b, table, sums, packed_a, 
 @njit(inline="always")
 def _unpack(x, packed, visible_code):
     """The visible configuration from its 4-unit group patterns."""
-    low_v, step_v = _levels(visible_code)
+    low_v, step_v = unit_levels(visible_code)
     n_visible = x.shape[0]
     n_full = n_visible >> 2
     for g in range(n_full):
@@ -355,12 +320,12 @@ def _fused_block(x, inputs, prob, j0, j1, states, table, sums, packed, fields, n
 @njit(error_model="numpy")
 def _sample_hidden(prob, hidden, configs, state, j, hidden_code):
     """Draw chain j's hidden units (one draw per unit, in unit order) from ``prob[j]``."""
-    low_h, step_h = _levels(hidden_code)
+    low_h, step_h = unit_levels(hidden_code)
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     config = 0
     for mu in range(prob.shape[1]):
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-        high = _uniform(r) < prob[j, mu]
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+        high = uniform_from_bits(r) < prob[j, mu]
         hidden[j, mu] = low_h + step_h * high
         config |= np.int64(high) << mu
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
@@ -370,10 +335,10 @@ def _sample_hidden(prob, hidden, configs, state, j, hidden_code):
 @njit(error_model="numpy")
 def _sample_visible_table(x, table, config, state, visible_code):
     """Draw one chain's visible units from the threshold row of its hidden configuration."""
-    low_v, step_v = _levels(visible_code)
+    low_v, step_v = unit_levels(visible_code)
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     for i in range(x.shape[0]):
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         x[i] = low_v + step_v * ((r >> _U11) < table[config, i])
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
@@ -381,15 +346,15 @@ def _sample_visible_table(x, table, config, state, visible_code):
 @njit(error_model="numpy")
 def _sample_visible_direct(x, field, visible_fields, state, visible_code):
     """Draw one chain's visible units from their inputs ``field`` (overwritten)."""
-    low_v, step_v = _levels(visible_code)
-    scale = _scale(visible_code)
+    low_v, step_v = unit_levels(visible_code)
+    scale = high_probability_scale(visible_code)
     n_visible = x.shape[0]
     for i in range(n_visible):  # probabilities first, in a loop that vectorizes
         field[i] = sigmoid(scale * (field[i] + visible_fields[i]))
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     for i in range(n_visible):
-        r, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-        x[i] = low_v + step_v * (_uniform(r) < field[i])
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+        x[i] = low_v + step_v * (uniform_from_bits(r) < field[i])
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 

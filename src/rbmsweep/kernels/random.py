@@ -1,17 +1,28 @@
-"""A small, fast, checkpointable random-number stream for the kernels: xoshiro256+.
+"""The kernels' random-number streams: xoshiro256+, small, fast and checkpointable.
+
+One step of the generator, ``xoshiro_step``, works on the four 64-bit words of a state held in
+scalars (which the compiler keeps in registers); every kernel draws through it, either
+directly (``pcd``, ``sampling``: the state is loaded once per block of work and stored back at
+the end) or through ``next_u64`` (one stream as a row of a ``uint64`` array).
 
 Each stream is a row of a ``uint64`` array of shape ``(n_streams, 4)``.  Kernels draw from
 the stream that belongs to the unit of work (a persistent chain, a block of samples), never
 from a per-thread stream, so results do not depend on how many threads run them.  The state
-is a plain array, so it can be saved in a checkpoint and restored bit for bit.
+is a plain array, so it can be saved in a checkpoint and restored bit for bit
+(docs/physics.md §4).
 
-Reference: Blackman & Vigna, "Scrambled linear pseudorandom number generators" (2018).
+Reference: D. Blackman, S. Vigna, "Scrambled linear pseudorandom number generators", ACM Trans.
+Math. Softw. 47 (2021) 36: xoshiro256+ is s0 + s3 as output, then the linear update below.
 """
 
 import numpy as np
 from numba import njit
 
-_DOUBLE_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_DOUBLE_UNIT = 1.0 / 9007199254740992.0  # 2^-53
+_U11 = np.uint64(11)
+_U17 = np.uint64(17)
+_U19 = np.uint64(19)
+_U45 = np.uint64(45)
 
 
 def seed_streams(seed, n_streams):
@@ -30,42 +41,40 @@ def seed_streams(seed, n_streams):
 
 
 @njit(inline="always")
-def _rotl(x, k):
-    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+def xoshiro_step(s0, s1, s2, s3):
+    """One xoshiro256+ step on a state held in four uint64 scalars: (64 random bits, s0, s1,
+    s2, s3 of the new state).  Callers keep the words in local variables across draws:
+    ``r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)``."""
+    result = s0 + s3
+    t = s1 << _U17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << _U45) | (s3 >> _U19)
+    return result, s0, s1, s2, s3
 
 
 @njit(inline="always")
 def next_u64(state):
     """Advance one stream (a length-4 uint64 array view) and return 64 random bits."""
-    s0 = state[0]
-    s1 = state[1]
-    s2 = state[2] ^ s0
-    s3 = state[3] ^ s1
-    result = s0 + state[3]
-    t = s1 << np.uint64(17)
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = _rotl(s3, 45)
-    state[0] = s0
-    state[1] = s1
-    state[2] = s2
-    state[3] = s3
+    result, s0, s1, s2, s3 = xoshiro_step(state[0], state[1], state[2], state[3])
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
     return result
 
 
 @njit(inline="always")
-def uniform(state):
-    """A double uniform on [0, 1) from the top 53 bits (xoshiro256+'s low bits are weaker)."""
-    return np.float64(next_u64(state) >> np.uint64(11)) * _DOUBLE_UNIT
+def uniform_from_bits(r):
+    """A double uniform on [0, 1) from the top 53 of 64 random bits, (r >> 11) · 2^-53
+    (xoshiro256+'s lowest bits are its weakest)."""
+    return np.float64(r >> _U11) * _DOUBLE_UNIT
 
 
 @njit(inline="always")
-def standard_normal(state):
-    """One standard normal deviate (Box–Muller; the second deviate is dropped for simplicity)."""
-    u1 = 1.0 - uniform(state)  # in (0, 1]: log is finite
-    u2 = uniform(state)
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+def uniform(state):
+    """A double uniform on [0, 1) from one stream (``uniform_from_bits`` of its next draw)."""
+    return uniform_from_bits(next_u64(state))
 
 
 @njit(cache=True)

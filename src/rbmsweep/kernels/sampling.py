@@ -2,7 +2,7 @@
 
 Plain functions over arrays; the tables they read are built by ``rbmsweep.data``.
 
-Method (DESIGN §3.1).  On a ring of N sites the N "differences" ``d_i = σ_{i+1} − σ_i mod q``
+Method (docs/physics.md §2).  On a ring of N sites the N "differences" ``d_i = σ_{i+1} − σ_i mod q``
 (for Ising, q = 2 and d_i = [v_i ≠ v_{i+1}]) are i.i.d. with a law ``P(d)``, conditioned on
 ``Σ_i d_i ≡ 0 (mod q)``; ``σ_1`` is uniform and independent of them.  The kernels sample that
 conditioned law exactly, in two parts:
@@ -20,42 +20,27 @@ pair is exact for every M.  M = 0 is plain rejection of the whole chain, M = N i
 sequential (no rejection).  The last difference is forced by the constraint and never
 influences a site, so it is not drawn.
 
-Probabilities are resolved to 2**-62 (draws are ``next_u64 >> 2`` compared with integer
+Probabilities are resolved to 2**-62 (draws are 64 random bits ``>> 2`` compared with integer
 thresholds ``round(p * 2**62)``, so probabilities 0 and 1 are exact), and to 2**-64 in
 the bit-parallel Bernoulli generator of the Ising part A.
 
 Determinism: every block of ``block`` consecutive samples owns one stream (a row of
 ``states``); the parallel and serial kernels run the same per-block code, so the output does
-not depend on the number of threads.
+not depend on the number of threads.  A block loads its stream's four words into scalars once,
+draws with ``random.xoshiro_step`` and stores them back at the end: the compiler cannot keep
+an array-held state in registers next to the int8 stores to the output (that costs about a
+third of the speed).
 """
 
 import numpy as np
 from numba import njit, prange
 
+from .random import xoshiro_step
+
 ONE62 = np.int64(1) << np.int64(62)
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 _ONE = np.uint64(1)
 _ZERO = np.uint64(0)
-
-
-@njit
-def _xo(s0, s1, s2, s3):
-    """One step of xoshiro256+ on a state held in four scalars: (output, new state).
-
-    Bit for bit the generator of ``rbmsweep.kernels.random.next_u64`` (a test checks it); the
-    kernels load a stream's row into scalars once per block and store it back at the end,
-    because the compiler cannot keep an array-held state in registers next to int8 stores
-    to the output (that costs about a third of the speed).
-    """
-    result = s0 + s3
-    t = s1 << np.uint64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
-    return result, s0, s1, s2, s3
 
 
 @njit
@@ -71,7 +56,7 @@ def _bernoulli_word(p64, s0, s1, s2, s3):
     undecided = _ALL
     result = _ZERO
     for j in range(63, -1, -1):
-        w, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+        w, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         w ^= w >> np.uint64(32)
         if (p64 >> np.uint64(j)) & _ONE:
             result |= undecided & ~w
@@ -137,11 +122,11 @@ def _ising_block(out, start, stop, state, p64, invert, n_a, acc62, seq62, scratc
             if a >= ONE62:
                 break
             if a > 0:
-                u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+                u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                 if np.int64(u >> np.uint64(2)) < a:
                     break
         # Site 0 uniform; site j+1 flips from site j where bond j is 1.
-        u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+        u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
         carry = _ALL if (u >> np.uint64(63)) else _ZERO
         for c in range(n_words):  # word c of bonds fixes sites 64c..64c+63
             x = _prefix_xor(scratch[c])
@@ -158,7 +143,7 @@ def _ising_block(out, start, stop, state, p64, invert, n_a, acc62, seq62, scratc
         # Part B: bonds n_a..n-2 from the exact conditionals (bond n-1 is forced and unused).
         r = parity  # parity the remaining bonds must have for an even total
         for i in range(n_a, n - 1):
-            u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+            u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
             b = np.int64(np.int64(u >> np.uint64(2)) < seq62[n - i, r])
             r ^= b
             bit ^= b
@@ -223,7 +208,7 @@ def _potts_block(out, start, stop, state, q, base62, base_guide, n_a, acc62, con
     the group, so that consecutive draws do not wait on each other (a row's next table row
     depends on its last draw).  A group is always made whole (extra rows are discarded), so
     the draws of a row do not depend on how many rows were asked for.  The stream's state is
-    held in scalars (``_xo``) so that the compiler keeps it in registers.
+    held in scalars (``random.xoshiro_step``) so that the compiler keeps it in registers.
     """
     n = out.shape[1]
     n_a_sites = min(n_a, n - 1)
@@ -238,7 +223,7 @@ def _potts_block(out, start, stop, state, q, base62, base_guide, n_a, acc62, con
             # Part A: n_a i.i.d. differences, accepted according to the residue they leave.
             while True:
                 while True:  # first site: exactly uniform in 0..q-1 (Lemire, 32 bits)
-                    u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+                    u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                     prod = (u >> np.uint64(32)) * nq
                     if (prod & np.uint64(0xFFFFFFFF)) >= lemire:
                         break
@@ -246,14 +231,14 @@ def _potts_block(out, start, stop, state, q, base62, base_guide, n_a, acc62, con
                 sig = first
                 buf[kk, 0] = np.int8(sig)
                 for i in range(n_a_sites):
-                    u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+                    u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                     sig += _inverse_cdf(np.int64(u >> np.uint64(2)), base62, base_guide)
                     if sig >= q:
                         sig -= q
                     buf[kk, i + 1] = np.int8(sig)
                 total = sig
                 if n_a == n:  # pure rejection: the closing difference decides too
-                    u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+                    u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                     total += _inverse_cdf(np.int64(u >> np.uint64(2)), base62, base_guide)
                     if total >= q:
                         total -= q
@@ -264,7 +249,7 @@ def _potts_block(out, start, stop, state, q, base62, base_guide, n_a, acc62, con
                 if a >= ONE62:
                     break
                 if a > 0:
-                    u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+                    u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                     if np.int64(u >> np.uint64(2)) < a:
                         break
             res[kk] = r
@@ -274,7 +259,7 @@ def _potts_block(out, start, stop, state, q, base62, base_guide, n_a, acc62, con
             m = n - i
             for kk in range(GROUP):
                 r = res[kk]
-                u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+                u, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
                 d = _inverse_cdf(np.int64(u >> np.uint64(2)), cond62[m, r], cond_guide[m, r])
                 r -= d
                 if r < 0:
