@@ -3,7 +3,7 @@ independent reference of tests/test_kernels.py.
 
 One epoch of stochastic gradient ascent on the log-likelihood of a binary RBM, with a fixed
 learning rate and batch size, mini-batches in the order given, and the model term from
-persistent chains (PCD-k) or from chains restarted at the mini-batch (CD-k), DESIGN §3.3:
+persistent chains (PCD-k) or from chains restarted at the mini-batch (CD-k), docs/physics.md §4:
 
     Δw_iμ = ν (⟨v_i Γ'(I_μ)⟩_batch − ⟨v_i Γ'(I_μ)⟩_chains),  I_μ = c_μ + Σ_i v_i w_iμ,
     Δg_i  = ν (⟨v_i⟩_batch − ⟨v_i⟩_chains),  Δc_μ = ν (⟨Γ'(I_μ)⟩_batch − ⟨Γ'(I_μ)⟩_chains),

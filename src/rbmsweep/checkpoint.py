@@ -1,6 +1,6 @@
 """Checkpoints of a training run: the whole state, saved atomically, resumed bit for bit.
 
-A long run (the diffusion study trains for thousands of epochs, DESIGN §4) saves its state
+A long run (the diffusion study trains for thousands of epochs) saves its state
 regularly; a job killed at any moment and started again resumes from its last checkpoint and
 ends with results identical to an uninterrupted run with the same seed.  The state is
 everything the next epoch depends on:

@@ -24,8 +24,8 @@ import inspect
 import itertools
 import json
 import math
-from functools import lru_cache
-from importlib.resources import files
+
+from .schema import defaults, parameter_attrs, problem as _problem, schema, schema_problems
 
 SECTIONS = ("data", "rbm", "train")
 
@@ -47,105 +47,6 @@ class ConfigError(ValueError):
         super().__init__(
             f"the config has {count} problem{'s' if count > 1 else ''}:\n  "
             + "\n  ".join(self.problems))
-
-
-def _problem(key, value, allowed):
-    return f"{key}: {_show(value)} is not allowed; {allowed}"
-
-
-def _show(value):
-    return repr(value) if isinstance(value, str) else json.dumps(value, default=str)
-
-
-# -- the schema: every key, its default and what is allowed -----------------------------------
-@lru_cache(maxsize=1)
-def schema():
-    """The config schema (a dict), read once from ``config.schema.yaml`` in the package."""
-    import yaml
-
-    return yaml.safe_load(files("rbmsweep").joinpath("config.schema.yaml").read_text())
-
-
-def defaults(section):
-    """The schema's default of every key of a study section that has one."""
-    properties = schema()["$defs"][section]["properties"]
-    return {key: prop["default"] for key, prop in properties.items() if "default" in prop}
-
-
-def parameter_attrs(section, key):
-    """``long_name`` and ``units`` of a config key, from the schema (for the coordinate that
-    carries its value in runs and cubes)."""
-    prop = schema()["$defs"][section]["properties"].get(key, {})
-    return {name: prop[name] for name in ("long_name", "units") if name in prop}
-
-
-def _allowed(error):
-    """What a JSON-schema error allows, in words."""
-    kind, rule = error.validator, error.validator_value
-    described = error.schema.get("description") if isinstance(error.schema, dict) else None
-    if kind == "enum":
-        text = f"allowed: {', '.join(str(v) for v in rule)}"
-    elif kind == "minimum":
-        text = f"it must be ≥ {rule}"
-    elif kind == "exclusiveMinimum":
-        text = f"it must be > {rule}"
-    elif kind == "maximum":
-        text = f"it must be ≤ {rule}"
-    elif kind == "exclusiveMaximum":
-        text = f"it must be < {rule}"
-    elif kind == "type":
-        types = [rule] if isinstance(rule, str) else list(rule)
-        text = "it must be " + " or ".join(
-            {"array": "a list", "number": "a number", "integer": "an integer",
-             "string": "a string", "boolean": "true or false", "object": "a mapping"}.get(t, t)
-            for t in types)
-    elif kind == "minItems":
-        text = f"a list needs at least {rule} item{'s' if rule > 1 else ''}"
-    elif kind == "maxItems":
-        text = f"a list may have at most {rule} items"
-    elif kind == "uniqueItems":
-        text = "the values of a list must be distinct"
-    elif kind == "pattern":
-        text = f"it must match {rule}"
-    elif kind == "minProperties":
-        text = f"give at least {rule} entr{'ies' if rule > 1 else 'y'}"
-    else:
-        text = error.message
-    return f"{text} ({described})" if described and kind != "required" else text
-
-
-def _path(parts):
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the config"
-
-
-def _schema_problems(config):
-    """Every schema violation of ``config``, one line each."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(schema())
-    problems = []
-    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path]):
-        if error.validator in ("if", "then", "$ref"):
-            continue
-        path = list(error.path)
-        if error.validator == "additionalProperties":
-            allowed = sorted(error.schema.get("properties", {}))
-            for key in sorted(set(error.instance) - set(allowed)):
-                problems.append(f"{_path(path + [key])}: unknown key; allowed here: "
-                                f"{', '.join(allowed) or 'none'}")
-            continue
-        if error.validator == "required":
-            problems.append(f"{_path(path)}: {error.message.split(' is ')[0]} is missing; "
-                            "it is required")
-            continue
-        if error.validator == "propertyNames":
-            problems.append(f"{_path(path)}: {error.message}")
-            continue
-        problems.append(_problem(_path(path), error.instance, _allowed(error)))
-    return list(dict.fromkeys(problems))
 
 
 # -- typed runs ---------------------------------------------------------------------------------
@@ -379,7 +280,7 @@ def validate(config, kinds):
     every problem: the schema's (types, ranges, allowed values, unknown keys), then the
     relations between keys that a schema cannot express.  ``kinds`` maps each study kind to
     its module (``rbmsweep.studies.KINDS``; only its ``TRAINS`` flag is read)."""
-    problems = _schema_problems(config)
+    problems = schema_problems(config)
     studies = config.get("studies") if isinstance(config, dict) else None
     for name, study in (studies.items() if isinstance(studies, dict) else []):
         # relations between keys, for the studies whose values each pass the schema

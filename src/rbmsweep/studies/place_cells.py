@@ -13,7 +13,7 @@ run = training_run
 
 def place_field_widths(cube):
     """FWHM of the place fields vs the data's correlation length ξ, with a linear fit
-    width = slope · ξ + intercept (paper Fig. 3b; ξ = 1/ln coth β, DESIGN §3.1).
+    width = slope · ξ + intercept (paper Fig. 3b; ξ = 1/ln coth β, docs/physics.md §11.1).
 
     Widths are those of every hidden unit at the last epoch; the fit is over all runs and
     units with a finite width, separately for each value of the other sweep axes

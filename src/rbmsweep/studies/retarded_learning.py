@@ -15,7 +15,7 @@ ORDER_PARAMETERS = ("order_parameter", "weight_max", "low_mode_fraction")
 
 def phase_diagram(cube):
     """Mean and standard deviation over seeds and hidden units of each order parameter at the
-    last epoch, on the (β, α) grid, with β_c = log(1+√α) (eq. 27) and the single-spike BBP
+    last epoch, on the (β, α) grid, with β_c = log(1+√α) (HTCM20 eq. 26) and the single-spike BBP
     threshold ½ log(1+√α) for comparison."""
     missing = [dim for dim in ("beta", "alpha") if dim not in cube.dims]
     if missing:
@@ -33,7 +33,7 @@ def phase_diagram(cube):
         out[f"{name}_runs"] = last[name].count(reduce_over)
     alpha = cube["alpha"].values
     out["crossover_beta_paper"] = ("alpha", theory.crossover_beta_paper(alpha),
-                                   {"long_name": "beta_c = log(1+sqrt(alpha)) (eq. 27)"})
+                                   {"long_name": "beta_c = log(1+sqrt(alpha)) (eq. 26)"})
     out["bbp_threshold_beta"] = ("alpha", theory.bbp_threshold_beta(alpha),
                                  {"long_name": "single-spike BBP threshold log(1+sqrt(alpha))/2"})
     return out

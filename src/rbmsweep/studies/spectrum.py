@@ -1,4 +1,4 @@
-"""Data spectra and the eigenvalue crossover (paper Figs. 12-13, DESIGN §3.4-3.5).
+"""Data spectra and the eigenvalue crossover (HTCM20 Figs. 12-13; docs/physics.md §11.2).
 
 A run measures its training data only: the eigenvalues of C_ij = ⟨v_i v_j⟩_data, the top one
 and the overlap of its eigenvector with the uniform vector.  ``crossover`` puts the
@@ -44,10 +44,10 @@ def run(spec, samples, test, **options):
 
 def crossover(cube):
     """Measured top eigenvalue and overlap over (β, α, seed), with the predictions: the
-    Marchenko-Pastur edge (1+√α)² (eq. 25), the finite-N Ising signal eigenvalue (eq. 26),
+    Marchenko-Pastur edge (1+√α)² (HTCM20 eq. 24), the finite-N Ising signal eigenvalue (eq. 25),
     the BBP top eigenvalue for that single spike, the top sample eigenvalue of the whole
     Ising population band from the Silverstein equation, and the crossover lines
-    β_c = log(1+√α) (eq. 27) and the single-spike BBP threshold β = ½ log(1+√α)."""
+    β_c = log(1+√α) (eq. 26) and the single-spike BBP threshold β = ½ log(1+√α)."""
     if "beta" not in cube.dims or "alpha" not in cube.dims:
         raise ValueError("crossover: the spectrum study must sweep data.beta and data.alpha")
     n_visible = int(cube.sizes["rank"])
@@ -80,12 +80,12 @@ def crossover(cube):
         "top_eigenvalue_std": "top eigenvalue, standard deviation over data seeds",
         "top_uniform_overlap_mean": "top-eigenvector overlap with the uniform vector, mean over seeds",
         "top_uniform_overlap_std": "top-eigenvector overlap, standard deviation over seeds",
-        "marchenko_pastur_edge": "Marchenko-Pastur upper edge (1+sqrt(alpha))^2 (eq. 25)",
-        "signal_eigenvalue": "Ising signal eigenvalue sum_r C(r), finite N (eq. 26)",
+        "marchenko_pastur_edge": "Marchenko-Pastur upper edge (1+sqrt(alpha))^2 (eq. 24)",
+        "signal_eigenvalue": "Ising signal eigenvalue sum_r C(r), finite N (eq. 25)",
         "bbp_top_eigenvalue": "BBP top sample eigenvalue for a single spike at the signal eigenvalue",
         "silverstein_top_eigenvalue": "top sample eigenvalue for the Ising population band "
                                       "(Marchenko-Pastur/Silverstein equation)",
-        "crossover_beta_paper": "paper's crossover beta_c = log(1+sqrt(alpha)) (eq. 27)",
+        "crossover_beta_paper": "paper's crossover beta_c = log(1+sqrt(alpha)) (eq. 26)",
         "bbp_threshold_beta": "single-spike BBP threshold beta = log(1+sqrt(alpha))/2",
     }
     for name, long_name in long_names.items():
