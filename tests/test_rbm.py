@@ -98,11 +98,17 @@ def test_gibbs_sampler_reaches_the_exact_distribution():
     assert chi2 < 31 + 5 * np.sqrt(2 * 31)  # 31 degrees of freedom, ~5 sigma
 
 
-def test_extreme_weights_give_finite_log_likelihood():
-    rbm = random_rbm(8, 2, "spin", "spin", seed=0, scale=300.0)
+@pytest.mark.parametrize("visible,hidden", UNIT_PAIRS)
+def test_extreme_weights_give_the_exact_log_likelihood(visible, hidden):
+    """Weights of hundreds: every exponential overflows unless log-sum-exp is stable; the
+    kernel's value must still be the brute force's (itself a stable logsumexp)."""
+    rbm = random_rbm(8, 2, visible, hidden, seed=0, scale=300.0)
+    configurations, log_p = brute_force_log_probabilities(rbm)
     data = rbm._random_configurations(10, seed=0)
-    value = rbm.log_likelihood(data)
-    assert np.isfinite(value) and value <= 0
+    index = {tuple(row): k for k, row in enumerate(configurations.tolist())}
+    expected = np.mean([log_p[index[tuple(row)]] for row in data.tolist()])
+    assert abs(expected) > 100  # the test is about large magnitudes
+    assert rbm.log_likelihood(data) == pytest.approx(expected, rel=1e-12)
 
 
 def test_bad_arguments_name_the_key():
