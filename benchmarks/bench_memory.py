@@ -13,7 +13,6 @@ by the baseline run before anything is measured.
 """
 
 import argparse
-import dataclasses
 import json
 import os
 import subprocess
@@ -53,7 +52,7 @@ def measure(n_samples, folder):
     spec = runs[0]
     data_file, run_file = folder / f"data{n_samples}.nc", folder / f"run{n_samples}.nc"
     data_peak = peak_rss_mb(["rbmsweep", "data", "--spec",
-                             json.dumps(dataclasses.asdict(spec.data)), "--out", str(data_file)])
+                             json.dumps(spec.data.arguments()), "--out", str(data_file)])
     run_peak = peak_rss_mb(["rbmsweep", "run", "--spec", jobs_to_json(runs), "--data",
                             str(data_file), "--out", str(run_file)])
     train, _ = read_samples(data_file)

@@ -103,11 +103,18 @@ SCHEMA_ERRORS = [
     ("data", "n_samples", 0, "data.n_samples: 0 is not allowed; it must be ≥ 1"),
     ("train", "batch_size", -5, "train.batch_size: -5 is not allowed; it must be ≥ 1"),
     ("rbm", "n_hidden", 0, "rbm.n_hidden: 0 is not allowed; it must be ≥ 1"),
-    ("rbm", "hidden", "gaussian_typo", "rbm.hidden: 'gaussian_typo' is not allowed; allowed: spin, bernoulli"),
-    ("rbm", "visible", "potts", "rbm.visible: 'potts' is not allowed; allowed: spin, bernoulli"),
-    ("train", "algorithm", "tap", "train.algorithm: 'tap' is not allowed; allowed: pcd, cd"),
+    ("rbm", "hidden", "gaussian_typo", "rbm.hidden: 'gaussian_typo' is not allowed; allowed: spin, bernoulli, gaussian, double_well"),
+    ("rbm", "visible", "pots", "rbm.visible: 'pots' is not allowed; allowed: spin, bernoulli, potts, gaussian"),
+    ("train", "algorithm", "sgd", "train.algorithm: 'sgd' is not allowed; allowed: pcd, cd, tap, mean_field"),
+    ("data", "q", 1, "data.q: 1 is not allowed; it must be ≥ 2"),
+    ("data", "q", 128, "data.q: 128 is not allowed; it must be ≤ 127"),
+    ("data", "kernel", "gauss", "data.kernel: 'gauss' is not allowed; allowed: cosine, short_range"),
+    ("data", "couplings", [1.0, "x"], "data.couplings[1]: 'x' is not allowed; it must be a number or a list"),
+    ("rbm", "theta", "deep", "rbm.theta: 'deep' is not allowed; it must be a number or a list"),
+    ("rbm", "visible_variance", 0, "rbm.visible_variance: 0 is not allowed; it must be > 0"),
+    ("rbm", "hidden_variance", -1.0, "rbm.hidden_variance: -1.0 is not allowed; it must be > 0"),
     ("train", "learning_rate", 0, "train.learning_rate: 0 is not allowed; it must be > 0"),
-    ("data", "colour", "red", "data.colour: unknown key; allowed here: alpha, beta, model"),
+    ("data", "colour", "red", "data.colour: unknown key; allowed here: alpha, beta, cluster_std"),
     ("train", "lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: algorithm"),
     ("train", "snapshots", {"log": 3}, "train.snapshots: 'linear' is missing; it is required"),
 ]
@@ -180,6 +187,49 @@ def test_analysis_options_must_belong_to_the_kind():
                               "the aggregates of kind place_cells take no analysis option")
 
 
+RELATION_ERRORS = [
+    ("rbm", "visible", "potts", "rbm.visible: 'potts' is not allowed; data of model ising need "
+                                "visible units: spin, bernoulli"),
+    ("train", "algorithm", "tap", "train.algorithm: 'tap' is not allowed; extended mean-field "
+                                  "training needs bernoulli visible and hidden units"),
+    ("data", "q", 10, "data.q: 10 is not allowed; data of model ising take only: n_visible, beta"),
+    ("rbm", "theta", -2.0, "rbm.theta: -2.0 is not allowed; only hidden double_well units take it"),
+    ("rbm", "visible_variance", 2.0, "rbm.visible_variance: 2.0 is not allowed; only visible "
+                                     "gaussian units take it"),
+    ("train", "tap_order", 3, "train.tap_order: 3 is not allowed; only algorithm tap takes it"),
+    ("train", "fresh_data", True, None),  # ising data can be drawn afresh: no problem
+]
+
+
+@pytest.mark.parametrize("section,key,value,expected", RELATION_ERRORS)
+def test_keys_must_fit_the_data_model_and_the_units(section, key, value, expected):
+    cfg = with_value(section, key, value)
+    if expected is None:
+        validated(cfg)
+        return
+    assert any(problem.startswith(f"studies.place_cells.{expected}")
+               for problem in problems_of(cfg)), (expected, problems_of(cfg))
+
+
+def test_each_data_model_takes_its_own_keys():
+    xy = {"studies": {"xy": {"kind": "place_cells",
+                             "data": {"model": "xy", "n_visible": 20, "beta": 1.5, "n_samples": 100},
+                             "rbm": {"visible": "spin"}}}}
+    problems = problems_of(xy)
+    assert "studies.xy.data.q: is missing; data of model xy need it" in problems
+    xy["studies"]["xy"]["data"]["q"] = 10
+    assert problems_of(xy) == ["studies.xy.rbm.visible: 'spin' is not allowed; data of model xy "
+                               "need visible units: potts"]
+    digits = {"studies": {"d": {"kind": "place_cells",
+                                "data": {"model": "digits", "alpha": 0.1, "beta": 1.0},
+                                "rbm": {"visible": "bernoulli"}, "train": {"fresh_data": True}}}}
+    assert sorted(p.split(":")[0] for p in problems_of(digits)) == [
+        "studies.d.data.alpha", "studies.d.data.beta"]
+    digits["studies"]["d"]["data"] = {"model": "digits", "n_samples": 500}
+    assert problems_of(digits) == ["studies.d.train.fresh_data: true is not allowed; data of "
+                                   "model digits cannot be drawn afresh: only ising and xy data"]
+
+
 def test_swept_unit_types_become_coordinates_that_do_not_clash_with_the_unit_dims():
     cfg = with_value("rbm", "hidden", ["spin", "bernoulli"])
     runs = list(all_runs(validated(cfg))["place_cells"].values())
@@ -206,13 +256,14 @@ def snakemake_dry_run(tmp_path, cfg):
 
 def test_snakemake_stops_before_any_job_listing_every_problem(tmp_path):
     cfg = with_value("data", "beta", -1.0)
-    cfg = with_value("train", "algorithm", "tap", cfg)
+    cfg = with_value("train", "algorithm", "sgd", cfg)
     result = snakemake_dry_run(tmp_path, cfg)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "the config has 2 problems:" in output
     assert "studies.place_cells.data.beta: -1.0 is not allowed; it must be ≥ 0" in output
-    assert "studies.place_cells.train.algorithm: 'tap' is not allowed; allowed: pcd, cd" in output
+    assert ("studies.place_cells.train.algorithm: 'sgd' is not allowed; allowed: pcd, cd, tap, "
+            "mean_field") in output
     assert "Job stats" not in output and not (tmp_path / "results").exists()
 
 

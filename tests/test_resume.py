@@ -2,7 +2,6 @@
 real kill-and-resume — a training process SIGKILLed mid-way and started again ends with
 results bitwise identical to an uninterrupted run with the same seed."""
 
-import dataclasses
 import json
 import os
 import signal
@@ -37,7 +36,7 @@ def job(tmp_path_factory):
     folder = tmp_path_factory.mktemp("resume")
     (spec,) = expand("resume", {"kind": "place_cells", **STUDY})
     data = folder / "data.nc"
-    subprocess.run(cli("data", "--spec", json.dumps(dataclasses.asdict(spec.data)), "--out",
+    subprocess.run(cli("data", "--spec", json.dumps(spec.data.arguments()), "--out",
                        str(data)), check=True, capture_output=True, timeout=300)
     return folder, spec.to_json(), data
 

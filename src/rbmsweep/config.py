@@ -29,8 +29,32 @@ from .schema import defaults, parameter_attrs, problem as _problem, schema, sche
 
 SECTIONS = ("data", "rbm", "train")
 
-#: config keys whose list value is a single setting, not a sweep axis
+#: config keys whose value is a list even as a single setting: a sweep axis only when it is a
+#: list of lists (``couplings: [[1.0], [1.0, 0.5]]``); ``snapshots`` is never swept
+LIST_VALUED = {("data", "couplings")}
 NOT_SWEPT = {("train", "snapshots")}
+
+#: the data keys each data model takes (besides model, n_samples or alpha, n_test and seed),
+#: and those it requires; the others are left out of its data sets' ids and specs
+MODEL_KEYS = {
+    "ising": ("n_visible", "beta"),
+    "xy": ("n_visible", "beta", "q", "kernel", "couplings"),
+    "digits": ("threshold",),
+    "file": ("path",),
+    "clusters": ("n_visible", "n_clusters", "latent_dim", "cluster_std", "noise_std"),
+}
+MODEL_REQUIRES = {"ising": ("n_visible", "beta"), "xy": ("n_visible", "beta", "q"),
+                  "digits": (), "file": ("path",), "clusters": ("n_visible",)}
+#: visible units each data model's values allow
+MODEL_VISIBLE = {"ising": ("spin", "bernoulli"), "xy": ("potts",), "digits": ("bernoulli",),
+                 "file": ("spin", "bernoulli", "potts", "gaussian"), "clusters": ("gaussian",)}
+#: pixels of scikit-learn's digits (8 x 8)
+DIGITS_PIXELS = 64
+#: rbm keys that only some unit types take: (layer, unit type) -> keys
+UNIT_KEYS = {("hidden", "double_well"): ("theta",), ("visible", "gaussian"): ("visible_variance",),
+             ("hidden", "gaussian"): ("hidden_variance",)}
+#: training algorithms that need bernoulli units on both layers (extended mean field)
+MEAN_FIELD_ALGORITHMS = ("tap", "mean_field")
 
 #: keys of the rbm section whose names are run dimensions of a cube (the sites ``visible`` and
 #: the units ``hidden``): as sweep coordinates they are called by these names instead
@@ -53,20 +77,36 @@ class ConfigError(ValueError):
 @dataclasses.dataclass(frozen=True)
 class DataSpec:
     """The arguments of one data set (``rbmsweep.data.make_dataset``), shared by every run
-    with the same values."""
+    with the same values.  Keys a data model does not take are ``None`` (``MODEL_KEYS``)."""
 
     model: str
-    n_visible: int
-    beta: float
+    n_visible: int | None
+    beta: float | None
     n_samples: int
     n_test: int
     seed: int
+    q: int | None = None
+    kernel: str | None = None
+    couplings: tuple | None = None
+    threshold: float | None = None
+    path: str | None = None
+    n_clusters: int | None = None
+    latent_dim: int | None = None
+    cluster_std: float | None = None
+    noise_std: float | None = None
 
     @property
     def id(self):
-        """The data set's path below ``results/data/``."""
-        return "/".join(f"{field.name}~{format_value(getattr(self, field.name))}"
-                        for field in dataclasses.fields(self))
+        """The data set's path below ``results/data/``: model, its keys, then the samples and
+        the seed (``key~value`` segments; keys that are ``None`` left out)."""
+        keys = ("model", *MODEL_KEYS[self.model], "n_samples", "n_test", "seed")
+        return "/".join(f"{key}~{format_value(getattr(self, key))}" for key in keys
+                        if getattr(self, key) is not None)
+
+    def arguments(self):
+        """The keyword arguments of ``rbmsweep.data.make_dataset`` (no ``None``)."""
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if value is not None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,8 +117,18 @@ class RBMSpec:
     n_hidden: int
     visible: str
     hidden: str
+    theta: float | None
+    visible_variance: float | None
+    hidden_variance: float | None
     zero_fields: bool
+    visible_bias_init: str
     init_std: float
+
+    def arguments(self):
+        """The keyword arguments of ``RBM(...)`` (no ``None``: those keys take the
+        signature's defaults, which are the schema's)."""
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if value is not None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,13 +136,20 @@ class TrainSpec:
     """The keyword arguments of ``train(...)`` (without the data and the seed)."""
 
     algorithm: str
+    tap_order: int | None
     gibbs_steps: int
     learning_rate: float
     batch_size: int
     epochs: int
     n_chains: int | None
-    snapshots: dict | None
+    fresh_data: bool
+    snapshots: dict
     log_likelihood: bool
+
+    def arguments(self):
+        """The keyword arguments of ``train(...)`` (no ``None``)."""
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if value is not None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,13 +215,20 @@ class RunSpec:
     @classmethod
     def from_dict(cls, values):
         return cls(study=values["study"], kind=values["kind"], seed=int(values["seed"]),
-                   data=DataSpec(**values["data"]), rbm=RBMSpec(**values["rbm"]),
+                   data=_data_spec(values["data"]), rbm=RBMSpec(**values["rbm"]),
                    train=TrainSpec(**values["train"]),
                    sweep=tuple((key, value) for key, value in values["sweep"]))
 
     @classmethod
     def from_json(cls, text):
         return cls.from_dict(json.loads(text))
+
+
+def _data_spec(values):
+    values = dict(values)
+    if values.get("couplings") is not None:
+        values["couplings"] = tuple(values["couplings"])
+    return DataSpec(**values)
 
 
 def specs_from_json(text):
@@ -188,12 +252,20 @@ def seeds_of(study):
     return list(range(seeds)) if isinstance(seeds, int) else list(seeds)
 
 
+def _is_swept(section, key, value):
+    if not isinstance(value, list) or (section, key) in NOT_SWEPT:
+        return False
+    if (section, key) in LIST_VALUED:
+        return all(isinstance(item, list) for item in value)
+    return True
+
+
 def sweep_axes(study):
     """The swept keys of a study, as ``(section, key, values)`` in config order."""
     return [(section, key, value)
             for section in SECTIONS
             for key, value in study.get(section, {}).items()
-            if isinstance(value, list) and (section, key) not in NOT_SWEPT]
+            if _is_swept(section, key, value)]
 
 
 def coordinate_name(section, key):
@@ -202,7 +274,16 @@ def coordinate_name(section, key):
 
 
 def format_value(value):
-    """A value as it appears in a path segment and a coordinate label."""
+    """A value as it appears in a path segment and a coordinate label: a list as its items
+    joined by commas, a file path as its name and a digest of the whole path."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(format_value(item) for item in value)
+    if isinstance(value, str) and "/" in value:
+        import hashlib
+        from pathlib import Path
+
+        digest = hashlib.sha1(str(Path(value).resolve()).encode()).hexdigest()[:8]
+        return f"{Path(value).name}-{digest}"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -224,12 +305,6 @@ def alpha_to_n_samples(n_visible, alpha):
     return n_samples
 
 
-def _n_samples(data):
-    if "alpha" in data:
-        return alpha_to_n_samples(data["n_visible"], data["alpha"])
-    return data["n_samples"]
-
-
 def expand(name, study):
     """Every run of a study (validated), with the schema's defaults filled in."""
     axes = sweep_axes(study)
@@ -243,19 +318,46 @@ def expand(name, study):
                 sections[section][key] = value
                 sweep.append((coordinate_name(section, key), value))
             sweep.append(("seed", seed))
-            data = sections["data"]
-            data_spec = DataSpec(model=data["model"], n_visible=int(data["n_visible"]),
-                                 beta=float(data["beta"]), n_samples=int(_n_samples(data)),
-                                 n_test=int(data["n_test"]), seed=int(data.get("seed", seed)))
             runs.append(RunSpec(
-                study=name, kind=study_kind(name, study), seed=seed, data=data_spec,
-                rbm=_spec(RBMSpec, sections["rbm"]), train=_spec(TrainSpec, sections["train"]),
-                sweep=tuple(sweep)))
+                study=name, kind=study_kind(name, study), seed=seed,
+                data=_resolved_data(sections["data"], seed), rbm=_resolved_rbm(sections["rbm"]),
+                train=_resolved_train(sections["train"]), sweep=tuple(sweep)))
     return runs
 
 
-def _spec(cls, section):
-    return cls(**{field.name: section.get(field.name) for field in dataclasses.fields(cls)})
+def _resolved_data(data, seed):
+    """The data spec of one run: the model's own keys (``MODEL_KEYS``), the others ``None``."""
+    model = data["model"]
+    values = {key: data.get(key) for key in MODEL_KEYS[model]}
+    if model == "digits":
+        values["n_visible"] = DIGITS_PIXELS
+    if values.get("beta") is not None:
+        values["beta"] = float(values["beta"])
+    if values.get("couplings") is not None:
+        values["couplings"] = tuple(float(value) for value in values["couplings"])
+    n_samples = alpha_to_n_samples(values["n_visible"], data["alpha"]) if "alpha" in data \
+        else data["n_samples"]
+    return DataSpec(model=model, n_visible=values.pop("n_visible", None),
+                    beta=values.pop("beta", None), n_samples=int(n_samples),
+                    n_test=int(data["n_test"]), seed=int(data.get("seed", seed)), **values)
+
+
+def _unit_key_taken(key, rbm):
+    """Whether an rbm key applies to the run's unit types (``UNIT_KEYS``)."""
+    owners = [unit for unit, keys in UNIT_KEYS.items() if key in keys]
+    return not owners or any(rbm[layer] == unit for layer, unit in owners)
+
+
+def _resolved_rbm(rbm):
+    return RBMSpec(**{field.name: rbm.get(field.name) if _unit_key_taken(field.name, rbm)
+                      else None for field in dataclasses.fields(RBMSpec)})
+
+
+def _resolved_train(train):
+    values = {field.name: train.get(field.name) for field in dataclasses.fields(TrainSpec)}
+    if values["algorithm"] != "tap":
+        values["tap_order"] = None
+    return TrainSpec(**values)
 
 
 def group_jobs(study, runs):
@@ -313,33 +415,93 @@ def _study_problems(name, study, kinds):
                                      + (f"only: {', '.join(sorted(options))}" if options
                                         else "no analysis option")))
     data = study["data"]
+    model = data["model"]
+    common = ("model", "n_samples", "alpha", "n_test", "seed")
+    for key, value in data.items():
+        if key not in common and key not in MODEL_KEYS[model]:
+            problems.append(_problem(f"{prefix}.data.{key}", value,
+                                     f"data of model {model} take only: "
+                                     f"{', '.join(MODEL_KEYS[model] + common)}"))
+    for key in MODEL_REQUIRES[model]:
+        if key not in data:
+            problems.append(f"{prefix}.data.{key}: is missing; data of model {model} need it")
     if ("alpha" in data) == ("n_samples" in data):
         problems.append(_problem(f"{prefix}.data", sorted(data),
                                  "give exactly one of n_samples and alpha (= n_visible / n_samples)"))
+    elif "alpha" in data and "n_visible" not in MODEL_KEYS[model]:
+        problems.append(_problem(f"{prefix}.data.alpha", data["alpha"],
+                                 f"data of model {model} take n_samples, not alpha"))
     for section in SECTIONS:
         for key, value in study.get(section, {}).items():
-            for item in value if isinstance(value, list) else [value]:
+            for item in _flat(value):
                 if isinstance(item, float) and not math.isfinite(item):
                     problems.append(_problem(f"{prefix}.{section}.{key}", item,
                                              "it must be a finite number"))
     if problems:
         return problems
-    for n_visible, alpha in itertools.product(_as_list(data["n_visible"]),
+    for n_visible, alpha in itertools.product(_as_list(data.get("n_visible", [])),
                                               _as_list(data.get("alpha", []))):
         try:
             alpha_to_n_samples(n_visible, alpha)
         except ValueError as error:
             problems.append(f"{prefix}.data.{error}")
-    if problems or not kinds[kind].TRAINS:
+    if problems or not module.TRAINS:
         return problems
-    seen = set()
-    for run in expand(name, study):
-        if run.train.batch_size > run.data.n_samples and run.train.batch_size not in seen:
-            seen.add(run.train.batch_size)
+    return _run_problems(prefix, study, expand(name, study))
+
+
+def _run_problems(prefix, study, runs):
+    """Relations between a study's keys that hold run by run (unit types against the data
+    model and the algorithm, keys a unit type does not take), each problem once."""
+    problems = []
+    rbm = study.get("rbm", {})
+    for key, value in rbm.items():
+        owners = [unit for unit, keys in UNIT_KEYS.items() if key in keys]
+        if owners and not any(getattr(run.rbm, layer) == unit for run in runs
+                              for layer, unit in owners):
+            units = " or ".join(f"{layer} {unit}" for layer, unit in owners)
+            problems.append(_problem(f"{prefix}.rbm.{key}", value,
+                                     f"only {units} units take it"))
+    train = study.get("train", {})
+    if "tap_order" in train and not any(run.train.algorithm == "tap" for run in runs):
+        problems.append(_problem(f"{prefix}.train.tap_order", train["tap_order"],
+                                 "only algorithm tap takes it"))
+    for run in runs:
+        model, visible, hidden = run.data.model, run.rbm.visible, run.rbm.hidden
+        if visible not in MODEL_VISIBLE[model]:
+            problems.append(_problem(f"{prefix}.rbm.visible", visible,
+                                     f"data of model {model} need visible units: "
+                                     f"{', '.join(MODEL_VISIBLE[model])}"))
+        if run.train.algorithm in MEAN_FIELD_ALGORITHMS and (visible, hidden) != (
+                "bernoulli", "bernoulli"):
+            problems.append(_problem(f"{prefix}.train.algorithm", run.train.algorithm,
+                                     "extended mean-field training needs bernoulli visible and "
+                                     f"hidden units (this run has {visible} and {hidden})"))
+        if run.rbm.visible_bias_init == "data" and run.rbm.zero_fields:
+            problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
+                                     "it needs zero_fields: false (the fields are learned)"))
+        if run.train.fresh_data and model not in ("ising", "xy"):
+            problems.append(_problem(f"{prefix}.train.fresh_data", True,
+                                     f"data of model {model} cannot be drawn afresh: only ising "
+                                     "and xy data"))
+        if run.train.batch_size > run.data.n_samples:
             problems.append(_problem(f"{prefix}.train.batch_size", run.train.batch_size,
                                      f"it must be at most the number of training samples "
                                      f"({run.data.n_samples} for run {run.run_id})"))
-    return problems
+    # one line per problem: the first run that shows it names it
+    seen, unique = set(), []
+    for problem in problems:
+        key = problem.split(" for run ")[0]
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
+def _flat(value):
+    """Every number of a value that may be a list, or a list of lists."""
+    for item in value if isinstance(value, list) else [value]:
+        yield from (_flat(item) if isinstance(item, list) else [item])
 
 
 def _as_list(value):

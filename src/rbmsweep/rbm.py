@@ -30,8 +30,9 @@ STREAM_SAMPLE = 3
 class RBM:
     """A binary RBM with spin (±1) or Bernoulli ({0,1}) units on each layer."""
 
-    def __init__(self, n_visible, n_hidden=1, visible="spin", hidden="spin", zero_fields=True,
-                 init_std=0.01, seed=0, visible_fields=None):
+    def __init__(self, n_visible, n_hidden=1, visible="spin", hidden="spin", theta=0.0,
+                 visible_variance=1.0, hidden_variance=1.0, zero_fields=True,
+                 visible_bias_init="zero", init_std=0.01, seed=0, visible_fields=None):
         if int(n_visible) < 1:
             raise ValueError(f"n_visible: {n_visible!r} is not allowed; must be ≥ 1")
         if int(n_hidden) < 1:
@@ -43,6 +44,16 @@ class RBM:
         self.visible = get_unit(visible, "visible")
         self.hidden = get_unit(hidden, "hidden")
         self.zero_fields = bool(zero_fields)
+        # parameters of the unit types that are still to come (theta: double_well hidden units,
+        # the variances: gaussian units; visible_bias_init "data": set by train from the data)
+        self.theta, self.visible_variance = float(theta), float(visible_variance)
+        self.hidden_variance = float(hidden_variance)
+        if visible_bias_init not in ("zero", "data"):
+            raise ValueError(f"visible_bias_init: {visible_bias_init!r} is not allowed; "
+                             "allowed: zero, data")
+        if visible_bias_init == "data":
+            raise NotImplementedError("visible_bias_init: data is not implemented yet")
+        self.visible_bias_init = visible_bias_init
         rng = np.random.default_rng([int(seed), STREAM_INIT])
         self.weights = rng.normal(0.0, init_std, size=(self.n_visible, self.n_hidden))
         self.visible_fields = np.zeros(self.n_visible)

@@ -88,7 +88,7 @@ DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
           log_likelihood=True, threads=1, precision="float64", checkpoint=None,
-          checkpoint_every=None):
+          checkpoint_every=None, tap_order=2, fresh_data=False):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
     Parameters mirror the config's ``train`` section, with its defaults (the schema's; a test
@@ -106,6 +106,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     (seconds of wall time, default 300, or ``{"epochs": k}``) and deletes it on success; the
     result is bitwise that of an uninterrupted run (``rbmsweep.checkpoint``).
     """
+    if fresh_data:
+        raise NotImplementedError("fresh_data is not implemented yet")
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm: {algorithm!r} is not allowed; allowed: {', '.join(ALGORITHMS)}")
     v = rbm._as_configurations(v)

@@ -1,6 +1,5 @@
 # Grid helpers: the config expanded into data sets, jobs and outputs (the logic is in
 # rbmsweep.config, rbmsweep.studies and rbmsweep.cost; nothing here computes physics).
-import dataclasses
 import json
 from pathlib import Path
 
@@ -59,7 +58,7 @@ def job_data(wildcards):
 
 
 def dataset_spec(wildcards):
-    return json.dumps(dataclasses.asdict(DATASETS[wildcards.dataset]))
+    return json.dumps(DATASETS[wildcards.dataset].arguments())
 
 
 def study_runs(study):

@@ -33,15 +33,17 @@ __all__ = [
 ]
 
 
-#: the data models a study's ``data.model`` may name, by the sampler that draws them
+#: the data models a study's ``data.model`` may name, by the function that makes their data sets
 MODELS = ("ising",)
 
 
-def make_dataset(model, n_visible, beta, n_samples, n_test, seed):
-    """(train, test) configurations of one data set of the sweep (``rbmsweep.config.DataSpec``
-    as keyword arguments): independent streams for the two, derived from ``seed``."""
+def make_dataset(model, n_samples, n_test, seed, **parameters):
+    """(train, test) configurations of one data set of the sweep
+    (``rbmsweep.config.DataSpec.arguments()``): independent streams for the two, derived from
+    ``seed``; ``parameters`` are the model's own keys (``n_visible`` and ``beta`` for ising)."""
     if model not in MODELS:
         raise ValueError(f"data.model: {model!r} is not allowed; allowed: {', '.join(MODELS)}")
+    n_visible, beta = parameters["n_visible"], parameters["beta"]
     common = dict(n_visible=n_visible, beta=beta)
     # distinct streams for train and test: the samplers' outputs for one seed are nested
     train = ising_chain(n_samples=n_samples, seed=(seed, 0), **common)

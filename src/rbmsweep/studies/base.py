@@ -32,9 +32,9 @@ def training_run(spec, samples, test, **options):
     from ..rbm import RBM
     from ..training import train
 
-    rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **dataclasses.asdict(spec.rbm))
+    rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **spec.rbm.arguments())
     return train(rbm, samples, test=test if len(test) else None, seed=spec.seed,
-                 **options, **dataclasses.asdict(spec.train))
+                 **options, **spec.train.arguments())
 
 
 def label_run(run, spec, trains):

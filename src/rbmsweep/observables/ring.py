@@ -1,6 +1,6 @@
-"""Observables of trained weights (docs/physics.md §5): place-field centre and width, order
-parameters, singular values.  The functions take one weight column w_i (a profile over the
-N sites of the ring); ``add_observables`` maps them over a run's snapshots with xarray.
+"""Observables of one receptive field on the ring, and the geometry of the ring
+(docs/physics.md §5): place-field centre and width, order parameters, distances, unwrapping.
+The functions take one weight column w_i (a profile over the N sites of the ring).
 
 A profile containing NaN (a hidden unit a cube pads for a smaller M) has NaN observables.
 """
@@ -211,33 +211,3 @@ def center_on_peak(profile, half_window=3):
     weights = np.clip(profile[(top + offsets) % n], 0.0, None)
     shift = float(np.dot(weights, offsets) / weights.sum()) if weights.sum() > 0 else 0.0
     return np.roll(profile, n // 2 - int(round(top + shift)) % n)
-
-
-#: per-hidden-unit observables: name -> (function of one weight column, long_name, units)
-PROFILE_OBSERVABLES = {
-    "peak_center": (peak_center, "place-field centre (circular mean on the ring)", "site"),
-    "peak_width": (peak_width, "place-field full width at half maximum (cubic spline)", "site"),
-    "order_parameter": (order_parameter, "order parameter W = |sum_i w_i|", "1"),
-    "weight_max": (weight_max, "largest weight magnitude max_i |w_i|", "1"),
-    "low_mode_fraction": (low_mode_fraction,
-                          "fraction of |w|^2 in the ring's Fourier modes |k| <= 2", "1"),
-}
-
-
-def add_observables(run):
-    """Add the observables of every snapshot to a run dataset (docs/physics.md §5): those of
-    ``PROFILE_OBSERVABLES`` per (epoch, hidden), mapped over the weight columns with
-    ``xr.apply_ufunc``, and the singular values of each snapshot's weight matrix per (epoch,
-    mode).  Adds the variables to ``run`` and returns it with the ``mode`` coordinate."""
-    weights = run["weights"]
-    for name, (function, long_name, units) in PROFILE_OBSERVABLES.items():
-        values = xr.apply_ufunc(function, weights, input_core_dims=[["visible"]],
-                                vectorize=True, output_dtypes=[np.float64])
-        run[name] = values.transpose("epoch", "hidden").assign_attrs(long_name=long_name,
-                                                                     units=units)
-    singular = xr.apply_ufunc(
-        lambda matrix: np.linalg.svd(matrix, compute_uv=False), weights,
-        input_core_dims=[["visible", "hidden"]], output_core_dims=[["mode"]])
-    run["singular_values"] = singular.transpose("epoch", "mode").assign_attrs(
-        long_name="singular values of the weight matrix", units="1")
-    return run.assign_coords(mode=np.arange(run.sizes["mode"]))
