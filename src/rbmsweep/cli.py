@@ -27,11 +27,11 @@ def command_data(args):
 
     spec = json.loads(args.spec)
     started = time.perf_counter()
-    train, test = data.make_dataset(**spec)
-    io.write_samples(train, test, args.out, spec)
+    train, test, info = data.make_dataset(**spec, diagnostics=True)
+    io.write_samples(train, test, args.out, spec, info)
     logging.getLogger("rbmsweep.data").info(
-        "sampled %d + %d configurations of %s in %.2f s", len(train), len(test), spec,
-        time.perf_counter() - started)
+        "sampled %d + %d configurations of %s in %.2f s (%s)", len(train), len(test), spec,
+        time.perf_counter() - started, info)
 
 
 def command_run(args):

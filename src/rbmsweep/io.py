@@ -74,9 +74,11 @@ def provenance():
 
 
 # -- datasets --------------------------------------------------------------------------------
-def write_samples(train, test, path, data_args):
+def write_samples(train, test, path, data_args, attributes=None):
     """Training and test configurations (int8) of one dataset, with the arguments that made
-    them (a mapping, ``rbmsweep.config.DataSpec`` as a dict) as attributes of the same names.
+    them (a mapping, ``rbmsweep.config.DataSpec`` as a dict) as attributes of the same names,
+    and ``attributes`` (numbers and strings: how the sampler made them, e.g. the burn-in and
+    autocorrelation times of Monte Carlo data, ``rbmsweep.data.make_dataset``).
     Written with netCDF4 directly (no xarray import: data jobs are many and short);
     ``xr.open_dataset`` reads it like any other file."""
     import netCDF4
@@ -96,7 +98,7 @@ def write_samples(train, test, path, data_args):
                 variable[:] = values
                 variable.long_name = long_name
             dataset.setncatts({"data_args": json.dumps(data_args), **data_args,
-                               **provenance()})
+                               **(attributes or {}), **provenance()})
 
 
 def read_samples(path):

@@ -16,7 +16,10 @@ blocks of 1024, block b from stream b of the seed).
 
 import numpy as np
 
+from . import mcmc
+
 from .files import digits, load_samples
+from .mcmc import autocorrelation_time, mcmc_chain
 from .rings import KERNELS, angular_kernel, ising_chain, ising_correlations, potts_chain, xy_chain
 
 __all__ = [
@@ -27,26 +30,68 @@ __all__ = [
     "ising_correlations",
     "load_samples",
     "digits",
+    "mcmc_chain",
+    "autocorrelation_time",
     "make_dataset",
     "KERNELS",
+    "CONFIG_KERNELS",
     "MODELS",
 ]
 
 
 #: the data models a study's ``data.model`` may name, by the function that makes their data sets
-MODELS = ("ising",)
+MODELS = ("ising", "xy")
+
+#: the angular kernels a config's ``data.kernel`` names, as kernels of ``angular_kernel``
+#: (docs/physics.md §13.1): ``cosine`` K(d) = cos(2πd/q) (HTCM20 eq. 14), ``short_range``
+#: K(d) = 1 when the angular distance min(d, q − d) ≤ 1, else 0
+CONFIG_KERNELS = {"cosine": "cos", "short_range": "nearest"}
 
 
-def make_dataset(model, n_samples, n_test, seed, **parameters):
+def make_dataset(model, n_samples, n_test, seed, *, diagnostics=False, **parameters):
     """(train, test) configurations of one data set of the sweep
     (``rbmsweep.config.DataSpec.arguments()``): independent streams for the two, derived from
-    ``seed``; ``parameters`` are the model's own keys (``n_visible`` and ``beta`` for ising)."""
+    ``seed``; ``parameters`` are the model's own keys (``n_visible`` and ``beta`` for ising;
+    also ``q``, ``kernel`` and ``couplings`` for xy).
+
+    xy data without ``couplings`` come from the exact ring sampler (``potts_chain``), with
+    ``couplings = [J1, J2, ...]`` from heat-bath Monte Carlo (``data.mcmc``; train and test
+    chains follow one plan of burn-in and thinning).  ``diagnostics=True`` returns
+    ``(train, test, info)``, ``info`` a dict of numbers and strings for the data file's
+    attributes: which sampler made the data, and for Monte Carlo its burn-in, thinning and
+    measured autocorrelation times."""
     if model not in MODELS:
         raise ValueError(f"data.model: {model!r} is not allowed; allowed: {', '.join(MODELS)}")
     n_visible, beta = parameters["n_visible"], parameters["beta"]
-    common = dict(n_visible=n_visible, beta=beta)
+    info = {"sampler": "exact ring sampler (docs/physics.md §2)"}
+    if model == "ising":
+        def draw(count, stream):
+            return ising_chain(n_visible=n_visible, beta=beta, n_samples=count,
+                               seed=(seed, stream))
+    else:
+        q = parameters["q"]
+        kernel = parameters.get("kernel", "cosine")
+        if kernel not in CONFIG_KERNELS:
+            raise ValueError(f"data.kernel: {kernel!r} is not allowed; allowed: "
+                             f"{', '.join(CONFIG_KERNELS)}")
+        kernel_values = angular_kernel(CONFIG_KERNELS[kernel], q)
+        couplings = parameters.get("couplings")
+        if couplings is None:
+            def draw(count, stream):
+                return potts_chain(n_visible=n_visible, q=q, beta=beta, n_samples=count,
+                                   seed=(seed, stream), kernel=kernel_values)
+        else:
+            table = mcmc.coupling_table(q, beta, mcmc.check_couplings(couplings, n_visible),
+                                        kernel_values)
+            chain_plan = mcmc.plan(n_visible, table, seed)
+            info = chain_plan.info()
+
+            def draw(count, stream):
+                samples, tau = mcmc.sample(n_visible, table, count, seed, chain_plan, stream)
+                if stream == 0:
+                    info["mcmc_autocorrelation_time_samples"] = tau
+                return samples
     # distinct streams for train and test: the samplers' outputs for one seed are nested
-    train = ising_chain(n_samples=n_samples, seed=(seed, 0), **common)
-    test = (ising_chain(n_samples=n_test, seed=(seed, 1), **common) if n_test > 0
-            else np.empty((0, n_visible), np.int8))
-    return train, test
+    train = draw(n_samples, 0)
+    test = draw(n_test, 1) if n_test > 0 else np.empty((0, n_visible), np.int8)
+    return (train, test, info) if diagnostics else (train, test)
