@@ -425,6 +425,12 @@ def _study_problems(name, study, kinds):
     for key in MODEL_REQUIRES[model]:
         if key not in data:
             problems.append(f"{prefix}.data.{key}: is missing; data of model {model} need it")
+    models = getattr(module, "MODELS", None)
+    if models is not None and model not in models:
+        problems.append(_problem(f"{prefix}.data.model", model,
+                                 f"a study of kind {kind} takes data of model "
+                                 f"{' or '.join(models)}"))
+    problems += _couplings_problems(prefix, data)
     if ("alpha" in data) == ("n_samples" in data):
         problems.append(_problem(f"{prefix}.data", sorted(data),
                                  "give exactly one of n_samples and alpha (= n_visible / n_samples)"))
@@ -448,6 +454,30 @@ def _study_problems(name, study, kinds):
     if problems or not module.TRAINS:
         return problems
     return _run_problems(prefix, study, expand(name, study))
+
+
+def _couplings_problems(prefix, data):
+    """xy couplings: a list of numbers [J1, J2, ...] or a list of such lists (a sweep), with
+    at most (N − 1) // 2 of them on a ring of N sites (distances r < N/2, each pair once)."""
+    couplings = data.get("couplings")
+    if couplings is None:
+        return []
+    kinds = {isinstance(item, list) for item in couplings}
+    if len(kinds) > 1:
+        return [_problem(f"{prefix}.data.couplings", couplings,
+                         "give a list of numbers [J1, J2, ...] or a list of such lists (a "
+                         "sweep), not a mix")]
+    problems = []
+    settings = couplings if kinds == {True} else [couplings]
+    for n_visible in _as_list(data.get("n_visible", [])):
+        largest = (n_visible - 1) // 2
+        for index, setting in enumerate(settings):
+            if len(setting) > largest:
+                key = f"{prefix}.data.couplings" + (f"[{index}]" if kinds == {True} else "")
+                problems.append(_problem(key, setting,
+                                         f"a ring of n_visible = {n_visible} sites takes at "
+                                         f"most {largest} couplings (distances r < N/2)"))
+    return problems
 
 
 def _run_problems(prefix, study, runs):

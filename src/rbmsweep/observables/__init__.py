@@ -1,8 +1,11 @@
 """Observables of trained weights, per snapshot of a run (docs/physics.md §5).
 
 ``ring``: the receptive field of one hidden unit on the ring (centre, width, order parameters)
-and the ring's geometry; ``add_observables`` maps the per-unit observables over every snapshot
-and hidden unit of a run with xarray, and adds the singular values of each snapshot's weights.
+and the ring's geometry; ``potts``: the receptive fields of Potts visible units (weights with a
+``state`` dim: angular and spatial modulations, the per-site cosine fit, centre and phase,
+order parameters; docs/physics.md §13.2).  ``add_observables`` maps the per-unit observables
+over every snapshot and hidden unit of a run with xarray, and adds the singular values of each
+snapshot's weights.
 """
 
 import numpy as np
@@ -33,7 +36,13 @@ def add_observables(run):
     """Add the observables of every snapshot to a run dataset (docs/physics.md §5): those of
     ``PROFILE_OBSERVABLES`` per (epoch, hidden), mapped over the weight columns with
     ``xr.apply_ufunc``, and the singular values of each snapshot's weight matrix per (epoch,
-    mode).  Adds the variables to ``run`` and returns it with the ``mode`` coordinate."""
+    mode).  Adds the variables to ``run`` and returns it with the ``mode`` coordinate.
+    Weights with a ``state`` dim (Potts visible units) get the observables of
+    ``potts.add_potts_observables`` instead."""
+    if "state" in run["weights"].dims:
+        from .potts import add_potts_observables
+
+        return add_potts_observables(run)
     weights = run["weights"]  # (epoch, visible, hidden)
     for name, (function, long_name, units) in PROFILE_OBSERVABLES.items():
         values = xr.apply_ufunc(function, weights, input_core_dims=[["visible"]],
