@@ -198,7 +198,10 @@ class RunSpec:
                 name = coordinate_name(section, key)
                 if value is None:
                     continue
-                entry = (swept_names.get(name, value), parameter_attrs(section, key))
+                value = swept_names.get(name, value)
+                if isinstance(value, (list, tuple)):  # couplings: one label, "1.0,0.5"
+                    value = format_value(value)
+                entry = (value, parameter_attrs(section, key))
                 (swept if name in swept_names else fixed)[name] = entry
         swept["seed"] = (self.seed, {"long_name": "run seed"})
         order = [name for name, _ in self.sweep]
@@ -431,6 +434,8 @@ def _study_problems(name, study, kinds):
                                  f"a study of kind {kind} takes data of model "
                                  f"{' or '.join(models)}"))
     problems += _couplings_problems(prefix, data)
+    if hasattr(module, "check"):  # what else a kind asks of its studies
+        problems += module.check(prefix, study)
     if ("alpha" in data) == ("n_samples" in data):
         problems.append(_problem(f"{prefix}.data", sorted(data),
                                  "give exactly one of n_samples and alpha (= n_visible / n_samples)"))

@@ -283,3 +283,16 @@ def add_potts_observables(run):
         "long_name": "singular values of the centred weights as an (N q) x M matrix",
         "units": "1"})
     return run.assign_coords(mode=np.arange(singular.shape[1]))
+
+
+# -- several units ----------------------------------------------------------------------------
+def circular_gaps(positions, period):
+    """Gaps between consecutive positions on a circle of circumference ``period``, sorted
+    round the circle (the last gap closes it): ``positions`` (..., M) → (..., M), summing to
+    ``period``; NaN throughout if a position is NaN.  For M points spread evenly every gap
+    is period / M; for M independent uniform points the gaps' coefficient of variation is
+    √((M − 1)/(M + 1)) (the spacings of a uniform sample are Dirichlet(1, ..., 1))."""
+    positions = np.sort(np.mod(np.asarray(positions, dtype=np.float64), period), axis=-1)
+    closing = positions[..., :1] + period - positions[..., -1:]
+    gaps = np.concatenate([np.diff(positions, axis=-1), closing], axis=-1)
+    return np.where(np.isnan(positions).any(axis=-1, keepdims=True), np.nan, gaps)

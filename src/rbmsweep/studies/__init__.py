@@ -6,7 +6,8 @@ outputs (``outputs``), runs its runs (``run``), its aggregates (``aggregate``) a
 figures (``figure``).
 """
 
-from . import diffusion, place_cells, retarded_learning, small_beta, spectrum
+from . import (diffusion, place_cells, retarded_learning, small_beta, spectrum, xy_fields,
+               xy_spectrum, xy_transitions)
 from .base import Figure, label_run
 
 KINDS = {
@@ -15,6 +16,9 @@ KINDS = {
     "retarded_learning": retarded_learning,
     "diffusion": diffusion,
     "small_beta": small_beta,
+    "xy_spectrum": xy_spectrum,
+    "xy_fields": xy_fields,
+    "xy_transitions": xy_transitions,
 }
 
 

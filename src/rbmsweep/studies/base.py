@@ -4,6 +4,9 @@ that let runs combine into a cube.
 A study kind is a module of this package with
 
 - ``TRAINS``: whether its runs train RBMs (or only look at their data);
+- ``MODELS`` (optional): the data models its studies take (any when absent);
+- ``check(prefix, study)`` (optional): what else it asks of a study's config, as problems in
+  the words of ``rbmsweep.schema.problem`` (checked at validation, before any job);
 - ``run(spec, samples, test, **options)``: one run (a ``rbmsweep.config.RunSpec``) as an
   ``xarray.Dataset``; ``options`` are how to train, not what (``checkpoint``,
   ``checkpoint_every``: they do not change the result), ignored by kinds that do not train;

@@ -12,6 +12,7 @@ from .. import theory
 from .base import Figure
 
 TRAINS = False
+MODELS = ("ising",)
 
 
 def correlation_spectrum(samples):

@@ -1,0 +1,150 @@
+"""Spectrum of XY data (HTCM20 Fig. 13, eqs. 27-30; docs/physics.md §13.3).
+
+A run measures its training data only: the eigenvalues of the one-hot correlation matrix,
+centred and normalised, its top eigenvalue, and the overlap of the top eigenvectors with the
+angular Fourier modes cos(2πv/q), sin(2πv/q) (uniform in space).  ``xy_crossover`` puts the
+measurements over (β, α, seed) beside the predictions of ``rbmsweep.theory.xy``: Λ_XY
+(eq. 29), the printed noise edge (eq. 30), the Marchenko-Pastur form for q-state one-hot data,
+and the Silverstein top eigenvalue of the whole XY population spectrum.
+"""
+
+import numpy as np
+import xarray as xr
+
+from .. import theory
+from .base import Figure
+
+TRAINS = False
+MODELS = ("xy",)
+
+#: rows of the data one-hot encoded at a time (bounds the memory of the correlation matrix)
+CHUNK = 4096
+
+
+def one_hot_correlation(samples, q):
+    """C = Xᵀ X / n for the one-hot encoding centred at the uniform law and scaled to unit
+    population variance, x_{i,v} = ([σ_i = v] − 1/q) q / √(q − 1) (docs/physics.md §8.1),
+    an (N q) × (N q) matrix indexed i q + v.  From the co-occurrence counts, in chunks."""
+    samples = np.asarray(samples)
+    n_samples, n_visible = samples.shape
+    size = n_visible * q
+    counts = np.zeros((size, size))
+    columns = np.arange(n_visible) * q
+    for start in range(0, n_samples, CHUNK):
+        block = samples[start:start + CHUNK].astype(np.int64)
+        hot = np.zeros((len(block), size))
+        np.put_along_axis(hot, columns + block, 1.0, axis=1)
+        counts += hot.T @ hot
+    frequencies = np.diag(counts) / n_samples
+    moments = counts / n_samples
+    centred = (moments - (frequencies[:, None] + frequencies[None, :]) / q + 1.0 / q**2)
+    return centred * q**2 / (q - 1.0)
+
+
+def fourier_modes(n_visible, q):
+    """The unit vectors of the top population eigenspace (eq. 29): uniform in space,
+    cos(2πv/q) and sin(2πv/q) in angle, shape (2, N q) (for q = 2 the sine is 0 and its row is
+    0)."""
+    angle = 2 * np.pi * np.arange(q) / q
+    modes = np.stack([np.tile(np.cos(angle), n_visible), np.tile(np.sin(angle), n_visible)])
+    norms = np.linalg.norm(modes, axis=1, keepdims=True)
+    return np.where(norms > 1e-9, modes / np.where(norms > 1e-9, norms, 1.0), 0.0)
+
+
+def run(spec, samples, test, **options):
+    """The spectrum of one XY data set (no training)."""
+    q, n_visible = int(spec.data.q), samples.shape[1]
+    eigenvalues, eigenvectors = np.linalg.eigh(one_hot_correlation(samples, q))
+    eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]
+    projections = fourier_modes(n_visible, q) @ eigenvectors[:, :2]  # (mode, eigenvector)
+    # the sign of an eigenvector is arbitrary: the one with a positive cosine overlap
+    top = eigenvectors[:, 0].reshape(n_visible, q) * (-1.0 if projections[0, 0] < 0 else 1.0)
+    return xr.Dataset(
+        {
+            "eigenvalues": ("rank", eigenvalues, {
+                "long_name": "eigenvalues of the one-hot correlation matrix, descending",
+                "units": "1"}),
+            "top_eigenvalue": ((), eigenvalues[0], {
+                "long_name": "largest eigenvalue of the one-hot correlation matrix",
+                "units": "1"}),
+            "top_fourier_overlap": ((), np.linalg.norm(projections[:, 0]), {
+                "long_name": "overlap of the top eigenvector with the span of cos(2 pi v/q) "
+                             "and sin(2 pi v/q), uniform in space", "units": "1"}),
+            "top2_fourier_overlap": ((), np.linalg.norm(projections) / np.sqrt(2), {
+                "long_name": "overlap of the top two eigenvectors' span with that of "
+                             "cos(2 pi v/q) and sin(2 pi v/q) (root mean square)", "units": "1"}),
+            "top_eigenvector": (("visible", "state"), top, {
+                "long_name": "top eigenvector of the one-hot correlation matrix", "units": "1"}),
+        },
+        coords={"rank": ("rank", np.arange(len(eigenvalues)), {"long_name": "eigenvalue rank"}),
+                "visible": ("visible", np.arange(n_visible), {"long_name": "visible unit (site)"}),
+                "state": ("state", np.arange(q), {"long_name": "Potts state (angle 2 pi v/q)"})},
+    )
+
+
+def xy_crossover(cube):
+    """Measured top eigenvalue and Fourier overlaps over (β, α, seed), with the predictions:
+    Λ_XY (eq. 29) on the infinite chain and the exact top population eigenvalue of the ring,
+    the noise edge as printed, q/(q−1) + (1 + √(αq))² (eq. 30), the Marchenko-Pastur form
+    q/(q−1) (1 + √(α(q−1)))², and the top sample eigenvalue of the whole XY population
+    spectrum (Silverstein; ratio N q / n_samples)."""
+    if "beta" not in cube.dims or "alpha" not in cube.dims:
+        raise ValueError("xy_crossover: the xy_spectrum study must sweep data.beta and "
+                         "data.alpha")
+    q, n_visible = int(cube["q"]), int(cube.sizes["visible"])
+    beta, alpha = cube["beta"].values, cube["alpha"].values
+    silverstein = np.array([[theory.top_sample_eigenvalue(
+        theory.xy_population_eigenvalues(b, q, n_visible).ravel(), a * q) for a in alpha]
+        for b in beta])
+    predictions = {
+        "signal_eigenvalue": ("beta", theory.xy_signal_eigenvalue(beta, q),
+                              "Lambda_XY = q/(q-1) (l0+l1)/(l0-l1), infinite chain (eq. 29)"),
+        "signal_eigenvalue_ring": ("beta", np.array([theory.xy_signal_eigenvalue(
+            b, q, n_visible) for b in beta]), "top population eigenvalue of the ring of N sites"),
+        "noise_edge_paper": ("alpha", theory.xy_noise_edge_paper(alpha, q),
+                             "noise edge as printed, q/(q-1) + (1+sqrt(alpha q))^2 (eq. 30)"),
+        "noise_edge_mp": ("alpha", theory.xy_noise_edge_mp(alpha, q),
+                          "Marchenko-Pastur edge of one-hot data, q/(q-1) (1+sqrt(alpha (q-1)))^2"),
+        "silverstein_top_eigenvalue": (("beta", "alpha"), silverstein,
+                                       "top sample eigenvalue of the XY population spectrum "
+                                       "(Marchenko-Pastur/Silverstein equation)"),
+    }
+    out = xr.Dataset(attrs={"description": "top eigenvalue of the one-hot correlation matrix of "
+                                           "XY data vs predictions (paper Fig. 13)",
+                            "n_visible": n_visible, "q": q})
+    for name in ("top_eigenvalue", "top_fourier_overlap", "top2_fourier_overlap"):
+        long_name = cube[name].attrs["long_name"]
+        out[name] = cube[name]
+        out[f"{name}_mean"] = cube[name].mean("seed").assign_attrs(
+            long_name=f"{long_name}, mean over data seeds", units="1")
+        out[f"{name}_std"] = cube[name].std("seed", ddof=1).assign_attrs(
+            long_name=f"{long_name}, standard deviation over data seeds", units="1")
+    for name, (dims, values, long_name) in predictions.items():
+        out[name] = (dims, values, {"long_name": long_name, "units": "1"})
+    return out
+
+
+def check(prefix, study):
+    """The theory of eq. 27-30 is that of the cosine kernel with nearest-neighbour couplings."""
+    from ..schema import problem
+
+    data = study["data"]
+    problems = []
+    if data.get("kernel", "cosine") != "cosine":
+        problems.append(problem(f"{prefix}.data.kernel", data["kernel"],
+                                "a study of kind xy_spectrum takes the cosine kernel (the "
+                                "theory of HTCM20 eqs. 27-30)"))
+    if data.get("couplings") is not None:
+        problems.append(problem(f"{prefix}.data.couplings", data["couplings"],
+                                "a study of kind xy_spectrum takes nearest-neighbour rings only "
+                                "(leave couplings out)"))
+    return problems
+
+
+AGGREGATES = {"xy_crossover": xy_crossover}
+
+FIGURES = {
+    "xy_top_eigenvalue": Figure("xy_crossover", "xy_spectrum:top_eigenvalue"),  # Fig. 13a
+    "xy_top_overlap": Figure("xy_crossover", "xy_spectrum:top_overlap"),  # Fig. 13b
+    "xy_top_eigenvector": Figure("cube", "xy_spectrum:top_eigenvector"),  # Fig. 13c
+}
