@@ -6,7 +6,8 @@ import copy
 import pytest
 
 from rbmsweep import studies
-from rbmsweep.config import ConfigError, all_runs, validate
+from rbmsweep.config import all_runs
+from rbmsweep.validation import ConfigError, validate
 
 XY = {"studies": {"fields": {
     "kind": "xy_fields",

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from rbmsweep import config, data, io, plots, studies, theory
+from rbmsweep import config, data, io, plots, studies, theory, validation
 from rbmsweep.observables import add_observables
 
 
 def expand(study):
-    cfg = config.validate({"studies": {"s": copy.deepcopy(study)}}, studies.KINDS)
+    cfg = validation.validate({"studies": {"s": copy.deepcopy(study)}}, studies.KINDS)
     return config.expand("s", cfg["studies"]["s"])
 
 
