@@ -16,10 +16,7 @@ blocks of 1024, block b from stream b of the seed).
 
 import numpy as np
 
-from . import mcmc
-
 from .files import digits, load_samples
-from .mcmc import autocorrelation_time, mcmc_chain
 from .rings import KERNELS, angular_kernel, ising_chain, ising_correlations, potts_chain, xy_chain
 
 __all__ = [
@@ -37,6 +34,16 @@ __all__ = [
     "CONFIG_KERNELS",
     "MODELS",
 ]
+
+
+def __getattr__(name):
+    """The Monte Carlo sampler's public names, imported on first use (loading its compiled
+    kernels costs a data job a few tenths of a second)."""
+    if name in ("mcmc_chain", "autocorrelation_time"):
+        from . import mcmc
+
+        return getattr(mcmc, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: the data models a study's ``data.model`` may name, by the function that makes their data sets
@@ -81,6 +88,8 @@ def make_dataset(model, n_samples, n_test, seed, *, diagnostics=False, **paramet
                 return potts_chain(n_visible=n_visible, q=q, beta=beta, n_samples=count,
                                    seed=(seed, stream), kernel=kernel_values)
         else:
+            from . import mcmc  # its kernels load only for Monte Carlo data
+
             table = mcmc.coupling_table(q, beta, mcmc.check_couplings(couplings, n_visible),
                                         kernel_values)
             chain_plan = mcmc.plan(n_visible, table, seed)

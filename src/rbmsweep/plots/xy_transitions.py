@@ -37,34 +37,29 @@ def _panels(count, width=3.6, height=2.8, columns=3, **options):
     return figure, axes.ravel()
 
 
-def _profiles(inputs, output, name, dim, xlabel, ylabel):
+def modulations(inputs, output):
+    """Fig. 11a-b, one row per data setting (first seed): (a) the spatial modulation Σ_i w_iv
+    (eq. 17, zero-sum gauge) over the states and (b) the angular modulation
+    |Σ_v w_iv e^{2πiv/q}| over the sites, one line per α."""
     with xr.open_dataset(inputs[0]) as transitions:
         settings = _settings(transitions)
-        figure, axes = _panels(len(settings))
         alphas = transitions["alpha"].values
         colors = plt.cm.viridis(np.linspace(0, 0.9, len(alphas)))
-        for axis, (label, selection) in zip(axes, settings):
-            entry = transitions[name].sel(selection)
-            for color, alpha in zip(colors, alphas):
-                axis.plot(entry[dim], entry.sel(alpha=alpha), "-", color=color, lw=1,
-                          label=f"α = {alpha:g}")
-            axis.set(title=label, xlabel=xlabel, ylabel=ylabel)
-        axes[0].legend(fontsize=5, ncol=2)
+        figure, axes = plt.subplots(len(settings), 2, figsize=(8.5, 2.9 * len(settings)),
+                                    squeeze=False, layout="constrained")
+        for row, (label, selection) in zip(axes, settings):
+            for axis, name, dim, xlabel, ylabel in (
+                    (row[0], "spatial_modulation", "state", "state v",
+                     "(a) spatial modulation $\\sum_i w_{iv}$"),
+                    (row[1], "angular_modulation", "visible", "site i",
+                     "(b) angular modulation $|\\sum_v w_{iv} e^{2\\pi i v/q}|$")):
+                entry = transitions[name].sel(selection)
+                for color, alpha in zip(colors, alphas):
+                    axis.plot(entry[dim], entry.sel(alpha=alpha), "-", color=color, lw=1,
+                              label=f"α = {alpha:g}")
+                axis.set(title=label, xlabel=xlabel, ylabel=ylabel)
+        axes[0, 1].legend(fontsize=5, ncol=2)
     save(figure, output)
-
-
-def spatial_modulation(inputs, output):
-    """Fig. 11a: the spatial modulation Σ_i w_iv (eq. 17, zero-sum gauge) over the states, for
-    every α (first seed)."""
-    _profiles(inputs, output, "spatial_modulation", "state", "state v",
-              "spatial modulation $\\sum_i w_{iv}$")
-
-
-def angular_modulation(inputs, output):
-    """Fig. 11b: the angular modulation |Σ_v w_iv e^{2πiv/q}| over the sites, for every α
-    (first seed)."""
-    _profiles(inputs, output, "angular_modulation", "visible", "site i",
-              "angular modulation $|\\sum_v w_{iv} e^{2\\pi i v/q}|$")
 
 
 def order_vs_alpha(inputs, output):

@@ -3,15 +3,16 @@ docs/physics.md §13.4).
 
 Runs train RBMs with Potts visible units on XY data (``rbmsweep.studies.base.training_run``);
 their observables are those of ``rbmsweep.observables.potts``.  ``xy_fields`` reduces the cube
-to each unit's field at the last epoch: where it sits in space and in angle, how localised it
-is in each, the period and phase of the per-site cosine fit over the field; and for several
-units how evenly their centres are spread on the ring and their phases in angle (Fig. 10).
+to each unit's field at the last epoch (the oriented weights in the zero-sum gauge and their
+observables, for the figures): where it sits in space and in angle, how localised it is in
+each, the period and phase of the per-site cosine fit over the field; and for several units how
+evenly their centres are spread on the ring and their phases in angle (Fig. 10).
 """
 
 import numpy as np
 import xarray as xr
 
-from ..observables.potts import circular_gaps
+from ..observables.potts import centred, circular_gaps, orient
 from .base import Figure, training_run
 
 TRAINS = True
@@ -60,8 +61,15 @@ def xy_fields(cube):
                             "epoch": int(cube["epoch"].values[-1]), "q": q,
                             "n_visible": n_visible})
     for name in ("peak_center", "peak_width", "angular_phase", "spatial_order",
-                 "angular_order"):
+                 "angular_order", "site_norm", "angular_modulation", "angular_sum",
+                 "cosine_period", "cosine_phase", "cosine_amplitude", "cosine_r2"):
         out[name] = last[name]
+    # the fields themselves, for the figures: oriented (phase in [0, π)), zero-sum gauge
+    out["weights"] = xr.apply_ufunc(
+        lambda w: centred(orient(w)), last["weights"].transpose(..., "visible", "state"),
+        input_core_dims=[["visible", "state"]], output_core_dims=[["visible", "state"]]
+    ).assign_attrs(long_name="weights at the last epoch, oriented, in the zero-sum gauge",
+                   units="1")
     summary = xr.apply_ufunc(_field_summary, last["site_norm"], last["cosine_period"],
                              last["cosine_phase"], kwargs={"q": q},
                              input_core_dims=[["visible"]] * 3, output_core_dims=[["item"]],
@@ -107,10 +115,6 @@ AGGREGATES = {"xy_fields": xy_fields}
 
 FIGURES = {
     "xy_samples": Figure("datasets", "xy_fields:samples"),  # Fig. 8
-    "xy_weights": Figure("cube", "xy_fields:weights"),  # Fig. 9a-b
-    "xy_angular_modulation": Figure("cube", "xy_fields:angular_modulation"),  # Fig. 9c
-    "xy_cosine_at_peak": Figure("cube", "xy_fields:cosine_at_peak"),  # Fig. 9d
-    "xy_period_phase": Figure("cube", "xy_fields:period_phase"),  # Fig. 9e
-    "xy_several_units": Figure("cube", "xy_fields:several_units"),  # Fig. 10
-    "xy_spacings": Figure("xy_fields", "xy_fields:spacings"),  # Fig. 10, measured
+    "xy_receptive_field": Figure("xy_fields", "xy_fields:receptive_field"),  # Fig. 9a-e
+    "xy_several_units": Figure("xy_fields", "xy_fields:several_units"),  # Fig. 10
 }

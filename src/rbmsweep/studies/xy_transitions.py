@@ -169,9 +169,7 @@ def _spectral_crossovers(cube):
 AGGREGATES = {"xy_transitions": xy_transitions}
 
 FIGURES = {
-    "xy_spatial_modulation": Figure("xy_transitions", "xy_transitions:spatial_modulation"),
-    "xy_angular_modulation_alpha": Figure("xy_transitions",
-                                          "xy_transitions:angular_modulation"),  # Fig. 11b
+    "xy_modulations": Figure("xy_transitions", "xy_transitions:modulations"),  # Fig. 11a-b
     "xy_order_vs_alpha": Figure("xy_transitions", "xy_transitions:order_vs_alpha"),  # Fig. 11
 }
 
