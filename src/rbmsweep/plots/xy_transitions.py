@@ -38,27 +38,30 @@ def _panels(count, width=3.6, height=2.8, columns=3, **options):
 
 
 def modulations(inputs, output):
-    """Fig. 11a-b, one row per data setting (first seed): (a) the spatial modulation Σ_i w_iv
-    (eq. 17, zero-sum gauge) over the states and (b) the angular modulation
-    |Σ_v w_iv e^{2πiv/q}| over the sites, one line per α."""
+    """Fig. 11a-b, one row per data setting (first seed), α on the vertical axis: (a) the
+    spatial modulation Σ_i w_iv (eq. 17, zero-sum gauge) over the states and (b) the angular
+    modulation |Σ_v w_iv e^{2πiv/q}| over the sites."""
     with xr.open_dataset(inputs[0]) as transitions:
         settings = _settings(transitions)
         alphas = transitions["alpha"].values
-        colors = plt.cm.viridis(np.linspace(0, 0.9, len(alphas)))
-        figure, axes = plt.subplots(len(settings), 2, figsize=(8.5, 2.9 * len(settings)),
-                                    squeeze=False, layout="constrained")
+        figure, axes = plt.subplots(len(settings), 2, figsize=(10, 2.8 * len(settings)),
+                                    squeeze=False, layout="constrained",
+                                    gridspec_kw={"width_ratios": [1, 2]})
         for row, (label, selection) in zip(axes, settings):
-            for axis, name, dim, xlabel, ylabel in (
+            for axis, name, dim, xlabel, title, colors in (
                     (row[0], "spatial_modulation", "state", "state v",
-                     "(a) spatial modulation $\\sum_i w_{iv}$"),
+                     "(a) spatial modulation $\\sum_i w_{iv}$", "RdBu_r"),
                     (row[1], "angular_modulation", "visible", "site i",
-                     "(b) angular modulation $|\\sum_v w_{iv} e^{2\\pi i v/q}|$")):
-                entry = transitions[name].sel(selection)
-                for color, alpha in zip(colors, alphas):
-                    axis.plot(entry[dim], entry.sel(alpha=alpha), "-", color=color, lw=1,
-                              label=f"α = {alpha:g}")
-                axis.set(title=label, xlabel=xlabel, ylabel=ylabel)
-        axes[0, 1].legend(fontsize=5, ncol=2)
+                     "(b) angular modulation $|\\sum_v w_{iv} e^{2\\pi i v/q}|$", "viridis")):
+                entry = transitions[name].sel(selection).transpose("alpha", dim).values
+                limit = float(np.nanmax(np.abs(entry)))
+                image = axis.imshow(entry, aspect="auto", origin="lower", cmap=colors,
+                                    vmin=-limit if colors == "RdBu_r" else 0, vmax=limit,
+                                    interpolation="nearest")
+                axis.set_yticks(range(len(alphas)), [f"{alpha:g}" for alpha in alphas])
+                axis.set(xlabel=xlabel, ylabel="α = N / samples", title=f"{title}\n{label}")
+                axis.title.set_fontsize(8)
+                figure.colorbar(image, ax=axis, shrink=0.85)
     save(figure, output)
 
 
