@@ -204,3 +204,41 @@ def test_one_hot_correlation_equals_the_dense_encoding():
     x = ((samples[:, :, None] == np.arange(q)) - 1 / q) * q / np.sqrt(q - 1)
     x = x.reshape(50, -1)
     np.testing.assert_allclose(one_hot_correlation(samples, q), x.T @ x / 50, atol=1e-12)
+
+
+DIFFUSION = {"kind": "xy_diffusion",
+             "data": {"model": "xy", "n_visible": 40, "q": 8, "beta": 1.5, "n_samples": 200},
+             "rbm": {"visible": "potts", "hidden": "spin"},
+             "train": {"batch_size": 10, "epochs": 30, "snapshots": {"log": 0, "linear": 30}},
+             "seeds": 12, "analysis": {"transient_epochs": 5}}
+
+
+def test_xy_diffusion_recovers_the_diffusion_coefficients_of_random_walks(tmp_path):
+    """Fields whose centre and phase do random walks with D = 1.5 site²/epoch and 0.004
+    rad²/epoch, crossing the ring's boundary and the phase's period π."""
+    d_space, d_angle, n, q = 1.5, 0.004, 40, 8
+    runs = []
+    for spec in expand(DIFFUSION):
+        rng = np.random.default_rng([spec.seed, 5])
+        steps = 31
+        centers = 38.0 + np.cumsum(rng.normal(0, np.sqrt(2 * d_space), steps)) % n
+        phases = 3.0 + np.cumsum(rng.normal(0, np.sqrt(2 * d_angle), steps))
+        weights = np.stack([unit_weights(n, q, c, p, 2.5, 0.5)[:, None, :]
+                            for c, p in zip(centers, phases)])
+        run = xr.Dataset({"weights": (("epoch", "visible", "hidden", "state"), weights)},
+                         coords={"epoch": np.arange(steps), "visible": np.arange(n),
+                                 "hidden": [0], "state": np.arange(q)})
+        run = add_observables(run).assign_coords(updates_per_epoch=20)
+        runs.append(studies.label_run(run, spec, trains=True))
+    cube = cube_of(runs, tmp_path)
+    result = studies.aggregate("xy_diffusion", "xy_diffusion", cube, transient_epochs=5)
+    io.write_netcdf(result, tmp_path / "xy_diffusion.nc")
+    for direction, truth in (("space", d_space), ("angle", d_angle)):
+        for name, precision in ((f"D_{direction}", 1.0), (f"D_{direction}_time_averaged", 0.3)):
+            d, error = float(result[name]), float(result[f"{name}_stderr"])
+            assert 0 < error < precision * truth, (name, error)
+            assert d == pytest.approx(truth, abs=3.5 * error), (name, d)
+    assert float(result["D_space_per_update"]) == pytest.approx(float(result["D_space"]) / 20)
+    # the unwrapped trajectories cross the boundary: beyond [0, N) and [0, π)
+    assert float(np.abs(result["space_trajectory"]).max()) > n
+    draw_all("xy_diffusion", tmp_path)

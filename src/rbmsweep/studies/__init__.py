@@ -6,8 +6,8 @@ outputs (``outputs``), runs its runs (``run``), its aggregates (``aggregate``) a
 figures (``figure``).
 """
 
-from . import (diffusion, place_cells, retarded_learning, small_beta, spectrum, xy_fields,
-               xy_spectrum, xy_transitions)
+from . import (diffusion, place_cells, retarded_learning, small_beta, spectrum, xy_diffusion,
+               xy_fields, xy_spectrum, xy_transitions)
 from .base import Figure, label_run
 
 KINDS = {
@@ -19,6 +19,7 @@ KINDS = {
     "xy_spectrum": xy_spectrum,
     "xy_fields": xy_fields,
     "xy_transitions": xy_transitions,
+    "xy_diffusion": xy_diffusion,
 }
 
 
