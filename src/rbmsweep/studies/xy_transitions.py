@@ -47,8 +47,9 @@ def fit_transition(log_alpha, values):
     if np.unique(x).size < 3:
         return failed
     means = np.array([y[x == value].mean() for value in np.unique(x)])
-    start = [means.min(), means.max(), 0.5 * (x.min() + x.max()), 0.25 * np.ptp(x) + 0.05]
-    bounds = ([-0.5, -0.5, x.min() - 1.0, 0.01], [1.5, 1.5, x.max() + 1.0, 2.0 * np.ptp(x)])
+    start = [max(means.min(), 0.0), min(means.max(), 1.0), 0.5 * (x.min() + x.max()), 0.25 * np.ptp(x) + 0.05]
+    # both order parameters lie in [0, 1]
+    bounds = ([0.0, 0.0, x.min() - 1.0, 0.01], [1.0, 1.0, x.max() + 1.0, 2.0 * np.ptp(x)])
     try:
         (low, high, center, width), _ = curve_fit(sigmoid, x, y, p0=start, bounds=bounds,
                                                   maxfev=20_000)
