@@ -72,7 +72,7 @@ def hidden_inputs(row, weights_t, hidden_fields, visible_code, out):
         out[mu] = total
 
 
-@njit(inline="always")
+@njit(error_model="numpy")
 def sample_visible(row, x, top, threshold, state, visible_code, visible_variance):
     """Draw one chain's visible units from their inputs ``x`` (S, N) (overwritten)."""
     n_visible = x.shape[1]
@@ -102,7 +102,7 @@ def sample_visible(row, x, top, threshold, state, visible_code, visible_variance
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
-@njit(inline="always")
+@njit(error_model="numpy")
 def chain_sweeps(row, hidden, inputs, state, weights_t, fields_t, hidden_fields, visible_code,
                  visible_variance, hidden_code, hidden_variance, theta, n_steps, x, top,
                  threshold):
@@ -116,7 +116,7 @@ def chain_sweeps(row, hidden, inputs, state, weights_t, fields_t, hidden_fields,
         sample_visible(row, x, top, threshold, state, visible_code, visible_variance)
 
 
-@njit(inline="always")
+@njit(error_model="numpy")
 def _accumulate(row, weight, weights_t, hidden_fields, visible_code, hidden_code,
                 hidden_variance, theta, inputs, grad_w, grad_g, grad_c):
     """Add weight · (φ(v) Γ'(I), φ(v), Γ'(I)) of configuration ``row`` to the gradient."""

@@ -50,7 +50,7 @@ def site_inputs(hidden, weights_t, fields_t, x):
                 x[a, i] += h * weights_t[mu, a, i]
 
 
-@njit(inline="always")
+@njit(error_model="numpy")
 def sample_sites(x, top, threshold, row, state):
     """Draw every site of one chain from its inputs ``x`` (q, N), overwritten by the running
     sums; ``top`` and ``threshold`` are scratch of length N; one uniform per site, in site

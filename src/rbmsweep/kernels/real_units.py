@@ -109,7 +109,7 @@ def standard_normal(state):
     return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(_TWO_PI * u2)
 
 
-@njit(inline="always")
+@njit
 def truncated_standard_normal(b, state):
     """X ~ N(0, 1) conditioned on X ≥ b, exactly: rejection from the normal (b ≤ 0) or from
     b + Exp(λ) with acceptance exp(−(x − λ)²/2) (b > 0; Robert 1995)."""
@@ -126,7 +126,7 @@ def truncated_standard_normal(b, state):
             return x
 
 
-@njit(inline="always")
+@njit
 def double_well_sample(x, theta, state):
     """h ~ p(h | x) ∝ exp(−h²/2 − θ|h| + h x): the half-line (one uniform), then the
     truncated Gaussian on it."""
