@@ -73,20 +73,28 @@ def _n_configurations(rbm):
     return rbm.visible.n_states ** rbm.n_visible
 
 
-def exact_methods(rbm):
-    """The exact methods that apply to ``rbm``, cheapest first (cost: terms × work per term)."""
+def exact_methods_for(visible, hidden, n_visible, n_hidden, q=None):
+    """The exact methods for unit types ``visible`` and ``hidden`` (names) and layer sizes,
+    cheapest first (cost: terms × work per term); ``q`` for potts units."""
     costs = {}
-    n, m, s = rbm.n_visible, rbm.n_hidden, rbm.n_states
-    if not rbm.hidden.real and m <= MAX_ENUMERATED_UNITS:
+    n, m = n_visible, n_hidden
+    s = q if visible == "potts" else 1
+    real_hidden = hidden in ("gaussian", "double_well")
+    if not real_hidden and m <= MAX_ENUMERATED_UNITS:
         costs["enumeration_hidden"] = 2.0**m * n * s
-    configurations = _n_configurations(rbm)
-    if configurations is not None and configurations <= MAX_ENUMERATED_STATES:
-        costs["enumeration_visible"] = float(configurations) * n * m
-    if rbm.hidden.real and m <= hidden_quadrature.MAX_REAL_HIDDEN:
+    if visible != "gaussian" and (2 if s == 1 else s) ** n <= MAX_ENUMERATED_STATES:
+        costs["enumeration_visible"] = float((2 if s == 1 else s) ** n) * n * m
+    if real_hidden and m <= hidden_quadrature.MAX_REAL_HIDDEN:
         costs["quadrature_hidden"] = 3 * 500.0**m * n * s
-    if rbm.visible.code == GAUSSIAN and rbm.hidden.code == GAUSSIAN:
+    if visible == "gaussian" and hidden == "gaussian":
         costs["closed_form"] = float(n) ** 3 + n * n * m
     return sorted(costs, key=costs.get)
+
+
+def exact_methods(rbm):
+    """The exact methods that apply to ``rbm``, cheapest first."""
+    return exact_methods_for(rbm.visible.name, rbm.hidden.name, rbm.n_visible, rbm.n_hidden,
+                             rbm.q)
 
 
 def exact_method(rbm):
