@@ -131,9 +131,12 @@ class RBM:
     # -- conditional quantities ----------------------------------------------------------------
     def hidden_inputs(self, v):
         """I_μ = c_μ + Σ_i w_iμ(v_i), shape (n_samples, n_hidden)."""
-        if self.q is not None:
-            v = np.asarray(v, dtype=np.int64)
-            return self.weights[np.arange(self.n_visible), :, v].sum(axis=1) + self.hidden_fields
+        if self.q is not None:  # site by site: memory n × M, not n × N × M
+            v = np.asarray(v)
+            inputs = np.tile(self.hidden_fields, (len(v), 1))
+            for i in range(self.n_visible):
+                inputs += self.weights[i].T[v[:, i]]
+            return inputs
         return np.asarray(v, dtype=np.float64) @ self.weights + self.hidden_fields
 
     def hidden_mean(self, v):

@@ -154,6 +154,13 @@ def _zero_sum(grad):
                 flat[k, a, i] -= total
 
 
+@njit(error_model="numpy")
+def _clear(array):
+    flat = array.reshape(-1)
+    for k in range(flat.shape[0]):
+        flat[k] = 0.0
+
+
 @njit(inline="always")
 def _all_finite(array):
     for value in array.reshape(-1):
@@ -200,9 +207,9 @@ def _epoch(data, order, weights, visible_fields, hidden_fields, chains, chain_st
                              fields_t, hidden_fields, visible_code, visible_variance,
                              hidden_code, hidden_variance, theta, gibbs_steps, x[blk],
                              top[blk], threshold[blk])
-        grad_w[...] = 0.0
-        grad_g[...] = 0.0
-        grad_c[...] = 0.0
+        _clear(grad_w)  # (not grad_w[...] = 0: in the parallel kernel that is a parallel region)
+        _clear(grad_g)
+        _clear(grad_c)
         for s in range(n_rows):
             _accumulate(data[order[start + s]], 1.0 / n_rows, weights_t, hidden_fields,
                         visible_code, hidden_code, hidden_variance, theta, scratch, grad_w,
