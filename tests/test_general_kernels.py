@@ -289,6 +289,11 @@ def test_potts_double_well_rbm_learns_a_localised_field_on_xy_data():
               seed=0)
     run = train(rbm, v, gibbs_steps=10, learning_rate=0.05, batch_size=50, epochs=15, seed=0,
                 log_likelihood=False, snapshots=[0, 15])
+    assert run.weights.dims == ("epoch", "visible", "hidden", "state")
+    assert run.visible_fields.dims == ("epoch", "visible", "state")
+    assert run.state.values.tolist() == list(range(q))
+    assert run.weights.attrs["gauge"] == run.attrs["gauge"] == "zero_sum"
+    assert run.singular_values.sizes["mode"] == 1
     initial = run.weights.isel(epoch=0, hidden=0).values
     final = run.weights.isel(epoch=-1, hidden=0).values
     assert localisation(initial, n // 4) < 0.45
