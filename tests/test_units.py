@@ -3,6 +3,7 @@ exact conditional laws (KS and chi-square tests), stability at large inputs."""
 
 import numpy as np
 import pytest
+from numba import njit
 from scipy import integrate, stats
 from scipy.special import log_ndtr, logsumexp, softmax
 
@@ -144,7 +145,7 @@ def test_gaussian_sampler(variance):
 
 @pytest.mark.parametrize("b", [-2.0, 0.0, 0.3, 2.0, 8.0, 40.0])
 def test_truncated_normal_sampler(b):
-    @real_units.njit
+    @njit
     def draw(b, state, out):
         for k in range(out.shape[0]):
             out[k] = real_units.truncated_standard_normal(b, state)
