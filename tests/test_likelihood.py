@@ -246,5 +246,7 @@ def test_method_names_and_what_is_not_there():
     small = RBM(5, 3, visible="potts", q=3, seed=0)
     with pytest.raises(ValueError, match="does not apply"):
         small.log_likelihood(small._random_configurations(2, 0), method="quadrature_hidden")
+    with pytest.raises(ValueError, match=r"visible_fields: shape \(5,\) is not allowed"):
+        RBM(5, 3, visible="potts", q=3, zero_fields=False, visible_fields=np.zeros(5))
     with pytest.raises(ValueError, match=r"potts visible units take values 0…2"):
         small.log_likelihood(np.full((2, 5), 3))

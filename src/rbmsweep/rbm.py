@@ -73,7 +73,11 @@ class RBM:
         if visible_fields is not None:
             if self.zero_fields:
                 raise ValueError("visible_fields: cannot be set when zero_fields is true")
-            self.visible_fields = np.asarray(visible_fields, dtype=np.float64).copy()
+            fields = np.asarray(visible_fields, dtype=np.float64)
+            if fields.shape != self.visible_fields.shape:
+                raise ValueError(f"visible_fields: shape {fields.shape} is not allowed; this RBM "
+                                 f"needs {self.visible_fields.shape}")
+            self.visible_fields = fields.copy()
         self.apply_gauge()
         self.check_normalisable()
 
