@@ -115,7 +115,7 @@ SCHEMA_ERRORS = [
     ("rbm", "hidden_variance", -1.0, "rbm.hidden_variance: -1.0 is not allowed; it must be > 0"),
     ("train", "learning_rate", 0, "train.learning_rate: 0 is not allowed; it must be > 0"),
     ("data", "colour", "red", "data.colour: unknown key; allowed here: alpha, beta, cluster_std"),
-    ("train", "lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: algorithm"),
+    ("train", "lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: ais, algorithm"),
     ("train", "snapshots", {"log": 3}, "train.snapshots: 'linear' is missing; it is required"),
 ]
 

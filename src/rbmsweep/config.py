@@ -24,6 +24,7 @@ import inspect
 import itertools
 import json
 import math
+from pathlib import Path
 
 from .schema import defaults, parameter_attrs, problem as _problem, schema, schema_problems
 
@@ -55,6 +56,8 @@ UNIT_KEYS = {("hidden", "double_well"): ("theta",), ("visible", "gaussian"): ("v
              ("hidden", "gaussian"): ("hidden_variance",)}
 #: training algorithms that need bernoulli units on both layers (extended mean field)
 MEAN_FIELD_ALGORITHMS = ("tap", "mean_field")
+#: train keys of the mean-field iteration (algorithms tap and mean_field only)
+MEAN_FIELD_KEYS = ("tap_damping", "tap_iterations", "tap_tolerance")
 
 #: keys of the rbm section whose names are run dimensions of a cube (the sites ``visible`` and
 #: the units ``hidden``): as sweep coordinates they are called by these names instead
@@ -137,6 +140,9 @@ class TrainSpec:
 
     algorithm: str
     tap_order: int | None
+    tap_damping: float | None
+    tap_iterations: int | None
+    tap_tolerance: float | None
     gibbs_steps: int
     learning_rate: float
     batch_size: int
@@ -145,6 +151,7 @@ class TrainSpec:
     fresh_data: bool
     snapshots: dict
     log_likelihood: bool
+    ais: dict
 
     def arguments(self):
         """The keyword arguments of ``train(...)`` (no ``None``)."""
@@ -194,6 +201,7 @@ class RunSpec:
                     values["alpha"] = swept_names["alpha"]
             if section == "train":
                 values.pop("snapshots")
+                values.pop("ais")  # in the log-likelihood's attributes (rbmsweep.ais)
             for key, value in values.items():
                 name = coordinate_name(section, key)
                 if value is None:
@@ -326,11 +334,17 @@ def expand(name, study):
 
 
 def _resolved_data(data, seed):
-    """The data spec of one run: the model's own keys (``MODEL_KEYS``), the others ``None``."""
+    """The data spec of one run: the model's own keys (``MODEL_KEYS``), the others ``None``;
+    a file's path made absolute and its ``n_visible`` read from the file."""
     model = data["model"]
     values = {key: data.get(key) for key in MODEL_KEYS[model]}
     if model == "digits":
         values["n_visible"] = DIGITS_PIXELS
+    if model == "file":
+        from .data.files import file_shape
+
+        values["path"] = str(Path(values["path"]).resolve())
+        values["n_visible"] = int(file_shape(values["path"])[1])
     if values.get("beta") is not None:
         values["beta"] = float(values["beta"])
     if values.get("couplings") is not None:
@@ -357,6 +371,10 @@ def _resolved_train(train):
     values = {field.name: train.get(field.name) for field in dataclasses.fields(TrainSpec)}
     if values["algorithm"] != "tap":
         values["tap_order"] = None
+    if values["algorithm"] not in MEAN_FIELD_ALGORITHMS:
+        for key in MEAN_FIELD_KEYS:
+            values[key] = None
+    values["ais"] = {**defaults("train")["ais"], **(values["ais"] or {})}
     return TrainSpec(**values)
 
 
@@ -445,9 +463,62 @@ def _study_problems(name, study, kinds):
             alpha_to_n_samples(n_visible, alpha)
         except ValueError as error:
             problems.append(f"{prefix}.data.{error}")
+    problems += _data_source_problems(prefix, data)
+    problems += _ais_problems(prefix, study.get("train", {}).get("ais"))
     if problems or not module.TRAINS:
         return problems
     return _run_problems(prefix, study, expand(name, study))
+
+
+def _data_source_problems(prefix, data):
+    """Data that must fit what exists: a file (readable, 2-D, values of one unit family,
+    enough rows), the digits (enough images), the clusters' subspace (within n_visible)."""
+    from .data.files import N_DIGITS, file_shape
+
+    model, problems = data["model"], []
+    wanted = max(n + data.get("n_test", defaults("data")["n_test"])
+                 for n in _as_list(data.get("n_samples", [0])))
+    if model == "file":
+        try:
+            rows, _ = file_shape(data["path"])
+        except ValueError as error:
+            return [_problem(f"{prefix}.data.path", data["path"], f"the file cannot be used: "
+                             f"{error}; config/README.md gives the layout")]
+        available = rows
+    elif model == "digits":
+        available = N_DIGITS
+    else:
+        available = None
+    if available is not None and wanted > available:
+        problems.append(_problem(f"{prefix}.data.n_samples", data["n_samples"],
+                                 f"n_samples + n_test = {wanted} configurations are more than "
+                                 f"the {available} the {model} data have"))
+    if model == "clusters":
+        latent = data.get("latent_dim", defaults("data")["latent_dim"])
+        for n_visible in _as_list(data["n_visible"]):
+            if latent > n_visible:
+                problems.append(_problem(f"{prefix}.data.latent_dim", latent,
+                                         f"it must be at most n_visible ({n_visible})"))
+    return problems
+
+
+def _ais_problems(prefix, ais):
+    """An explicit AIS schedule must increase strictly from 0 to 1."""
+    temperatures = (ais or {}).get("temperatures")
+    if not isinstance(temperatures, list):
+        return []
+    problems = []
+    if temperatures[0] != 0 or temperatures[-1] != 1:
+        problems.append(_problem(f"{prefix}.train.ais.temperatures", temperatures,
+                                 "an annealing schedule must start at 0 and end at 1"))
+    for index in range(1, len(temperatures)):
+        if not temperatures[index] > temperatures[index - 1]:
+            problems.append(_problem(
+                f"{prefix}.train.ais.temperatures", temperatures,
+                f"an annealing schedule must increase strictly (item {index}, "
+                f"{temperatures[index]}, follows {temperatures[index - 1]})"))
+            break
+    return problems
 
 
 def _run_problems(prefix, study, runs):
@@ -466,6 +537,12 @@ def _run_problems(prefix, study, runs):
     if "tap_order" in train and not any(run.train.algorithm == "tap" for run in runs):
         problems.append(_problem(f"{prefix}.train.tap_order", train["tap_order"],
                                  "only algorithm tap takes it"))
+    for key in MEAN_FIELD_KEYS:
+        if key in train and not any(run.train.algorithm in MEAN_FIELD_ALGORITHMS
+                                    for run in runs):
+            problems.append(_problem(f"{prefix}.train.{key}", train[key],
+                                     "only algorithms tap and mean_field take it"))
+    problems += _file_value_problems(prefix, runs)
     for run in runs:
         model, visible, hidden = run.data.model, run.rbm.visible, run.rbm.hidden
         if visible not in MODEL_VISIBLE[model]:
@@ -496,6 +573,21 @@ def _run_problems(prefix, study, runs):
             seen.add(key)
             unique.append(problem)
     return unique
+
+
+def _file_value_problems(prefix, runs):
+    """A data file's values must be those of each run's visible units."""
+    from .data.files import load_samples
+
+    problems = []
+    for path, visible in sorted({(run.data.path, run.rbm.visible) for run in runs
+                                 if run.data.model == "file"}):
+        try:
+            load_samples(path, visible)
+        except ValueError as error:
+            problems.append(_problem(f"{prefix}.data.path", path,
+                                     f"its values do not fit {visible} visible units: {error}"))
+    return problems
 
 
 def _flat(value):
