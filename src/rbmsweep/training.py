@@ -1,6 +1,8 @@
-"""Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), whole epochs
-in compiled code (``kernels.pcd``), weight snapshots on a log-spaced plus linear epoch grid
-(``rbmsweep.snapshots``).
+"""Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), or with the
+extended mean-field (TAP) model term (§14), whole epochs in compiled code (``kernels.pcd``,
+``kernels.mean_field``), weight snapshots on a log-spaced plus linear epoch grid
+(``rbmsweep.snapshots``), the log-likelihood at each by the estimator the model allows
+(``rbmsweep.likelihood``: exact, or an AIS bracket).
 
 ``train`` returns the run as an ``xarray.Dataset``: snapshots of the parameters, the
 log-likelihood of train and test data, the observables of ``rbmsweep.observables``, and in its
@@ -18,9 +20,11 @@ import numba
 import numpy as np
 import xarray as xr
 
+from . import likelihood
 from .checkpoint import Checkpointer
 from .kernels import pcd
 from .kernels.random import seed_streams
+from .mean_field import PersistentMagnetisations
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 from .snapshots import resolve as resolve_snapshots
@@ -38,7 +42,9 @@ log = logging.getLogger("rbmsweep.train")
 #: (Large matrix products, split across threads, count as well.)  Results are the same either way.
 PARALLEL_MIN_DRAWS = 50_000
 
-ALGORITHMS = ("pcd", "cd")
+ALGORITHMS = ("pcd", "cd", "tap", "mean_field")
+#: algorithms whose model term is the extended mean-field free energy (rbmsweep.mean_field)
+MEAN_FIELD_ALGORITHMS = ("tap", "mean_field")
 PRECISIONS = ("float64", "float32")
 
 
@@ -83,12 +89,17 @@ def _threads(threads):
 
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
+#: the default AIS settings (the schema's ``train.ais``), read-only
+DEFAULT_AIS = MappingProxyType(likelihood.DEFAULT_AIS)
+#: stream family of the snapshots' AIS draws (besides rbm.STREAM_*)
+STREAM_LIKELIHOOD = 5
 
 
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
           log_likelihood=True, threads=1, precision="float64", checkpoint=None,
-          checkpoint_every=None, tap_order=2, fresh_data=False):
+          checkpoint_every=None, tap_order=2, tap_damping=0.2, tap_iterations=100,
+          tap_tolerance=1e-5, ais=DEFAULT_AIS, fresh_data=False):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
     Parameters mirror the config's ``train`` section, with its defaults (the schema's; a test
@@ -105,11 +116,24 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     for other arguments is refused), saves its whole state there every ``checkpoint_every``
     (seconds of wall time, default 300, or ``{"epochs": k}``) and deletes it on success; the
     result is bitwise that of an uninterrupted run (``rbmsweep.checkpoint``).
+    ``algorithm`` "tap" (order ``tap_order``) or "mean_field" (order 1): the model term of the
+    gradient from the extended mean-field free energy at the fixed point of ``n_chains``
+    persistent magnetisations, iterated with damping ``tap_damping`` for at most
+    ``tap_iterations`` steps or to the residual ``tap_tolerance`` (docs/physics.md §14); the
+    run records the iterations and the final residual of every epoch.  ``log_likelihood``: at
+    every snapshot, exact where a layer can be enumerated, else bracketed by annealed
+    importance sampling with ``ais`` = {chains, temperatures} (``rbmsweep.likelihood``).
+    An RBM made with ``visible_bias_init="data"`` gets its visible fields from ``v`` here.
     """
     if fresh_data:
         raise NotImplementedError("fresh_data is not implemented yet")
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm: {algorithm!r} is not allowed; allowed: {', '.join(ALGORITHMS)}")
+    if algorithm in MEAN_FIELD_ALGORITHMS and (rbm.visible.name, rbm.hidden.name) != (
+            "bernoulli", "bernoulli"):
+        raise ValueError(f"algorithm: {algorithm!r} is not allowed for {rbm.visible.name} "
+                         f"visible and {rbm.hidden.name} hidden units; extended mean field "
+                         "needs bernoulli units on both layers")
     v = rbm._as_configurations(v)
     n_samples = len(v)
     for name, value, low in (("gibbs_steps", gibbs_steps, 1), ("batch_size", batch_size, 1),
@@ -128,12 +152,21 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     n_chains = int(batch_size if n_chains is None else n_chains)
     epoch_grid = resolve_snapshots(
         dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
-    log_likelihood = log_likelihood and rbm.log_likelihood_is_exact
+    ais = dict(ais)
+    ll_method = likelihood.method_for(rbm, log_likelihood)
+    if rbm.visible_bias_init == "data":
+        rbm.init_visible_fields(v)
 
     chain_rng = np.random.default_rng([int(seed), STREAM_CHAINS])
     chains = v[chain_rng.integers(0, n_samples, size=n_chains)].copy()  # start at data points
     chain_states = seed_streams((int(seed), STREAM_CHAINS), n_chains)
     learn_fields = not rbm.zero_fields
+    magnetisations = None
+    if algorithm in MEAN_FIELD_ALGORITHMS:
+        magnetisations = PersistentMagnetisations(
+            rbm, chains, int(epochs), order=1 if algorithm == "mean_field" else int(tap_order),
+            damping=tap_damping, max_iterations=tap_iterations, tolerance=tap_tolerance)
+        chains = magnetisations.state  # what the checkpoint saves and restores
 
     records = []
     started = time.perf_counter()
@@ -141,23 +174,23 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         checkpoint, checkpoint_every, rbm=rbm, data=v, test=test, algorithm=algorithm,
         gibbs_steps=int(gibbs_steps), learning_rate=float(learning_rate),
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
-        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision)
+        n_chains=n_chains, log_likelihood=ll_method, precision=precision,
+        mean_field=None if magnetisations is None else magnetisations.settings(),
+        ais=ais if ll_method == "ais_bracket" else None)
     state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
         entry = {"weights": rbm.weights.copy(), "visible_fields": rbm.visible_fields.copy(),
-                 "hidden_fields": rbm.hidden_fields.copy(), "ll_train": np.nan, "ll_test": np.nan}
-        if log_likelihood:
-            log_z = rbm.log_partition()
-            entry["ll_train"] = rbm.log_likelihood(v, log_z)
-            if test is not None:
-                entry["ll_test"] = rbm.log_likelihood(test, log_z)
+                 "hidden_fields": rbm.hidden_fields.copy()}
+        entry.update(likelihood.snapshot(rbm, v, test, ll_method, ais,
+                                         seed=(int(seed), STREAM_LIKELIHOOD, int(epoch))))
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
 
+    extra = {} if magnetisations is None else magnetisations.extra()
     if state is not None:  # before the float32 copy of the weights is made
-        state.restore(rbm, chains, chain_states)
+        state.restore(rbm, chains, chain_states, extra)
         records.extend(state.records)
         started -= state.elapsed_seconds
     elif epoch_grid[0] == 0:
@@ -171,10 +204,15 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         epoch_kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
-            epoch_kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
-                         chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
-                         int(batch_size), int(gibbs_steps), algorithm == "pcd", learn_fields,
-                         learn_fields, n_threads, work_weights)
+            if magnetisations is not None:
+                magnetisations.epoch(epoch, v, order, rbm, float(learning_rate),
+                                     int(batch_size), learn_fields)
+            else:
+                epoch_kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields,
+                             chains, chain_states, rbm.visible.code, rbm.hidden.code,
+                             float(learning_rate), int(batch_size), int(gibbs_steps),
+                             algorithm == "pcd", learn_fields, learn_fields, n_threads,
+                             work_weights)
             if not np.all(np.isfinite(rbm.weights)):
                 raise FloatingPointError(
                     f"training diverged at epoch {epoch}: the weights are no longer finite "
@@ -183,7 +221,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                 record(epoch)
             if checkpointer is not None and checkpointer.due(epoch):
                 checkpointer.save(epoch, rbm, chains, chain_states, records,
-                                  time.perf_counter() - started)
+                                  time.perf_counter() - started, extra)
 
     run = xr.Dataset(
         {
@@ -193,12 +231,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                                {"long_name": "visible fields g_i", "units": "1"}),
             "hidden_fields": (("epoch", "hidden"), np.stack([r["hidden_fields"] for r in records]),
                               {"long_name": "hidden fields c_mu", "units": "1"}),
-            "log_likelihood_train": ("epoch", [r["ll_train"] for r in records],
-                                     {"long_name": "mean log-likelihood of the training data",
-                                      "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
-            "log_likelihood_test": ("epoch", [r["ll_test"] for r in records],
-                                    {"long_name": "mean log-likelihood of the test data",
-                                     "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
+            **likelihood.run_variables(records, ll_method, ais),
         },
         coords={
             "epoch": ("epoch", epoch_grid, {"long_name": "training epoch", "units": "epoch"}),
@@ -212,14 +245,17 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                # the last mini-batch of an epoch may be shorter
                "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
                "snapshots": json.dumps(epoch_grid.tolist()),
-               "log_likelihood": int(log_likelihood), "precision": precision,
+               "log_likelihood": int(ll_method != "not_computed"), "precision": precision,
                "visible": rbm.visible.name, "hidden": rbm.hidden.name,
-               "zero_fields": int(rbm.zero_fields),
+               "zero_fields": int(rbm.zero_fields), "init_std": float(rbm.init_std),
                # wall time is an attribute, not a variable: cubes must be reproducible
                "train_seconds": time.perf_counter() - started},
     )
     run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {
         "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
+    if magnetisations is not None:
+        run = run.merge(magnetisations.run_variables())
+        run.attrs.update(magnetisations.settings())
     if checkpointer is not None:
         checkpointer.remove()
     return add_observables(run)

@@ -33,6 +33,7 @@ from .random_matrix import (
     sample_spectrum_density,
     sample_spectrum_support,
     silverstein_x,
+    singular_value_edges,
     top_sample_eigenvalue,
 )
 from .small_beta import (
@@ -70,6 +71,7 @@ __all__ = [
     "sample_spectrum_support",
     "top_sample_eigenvalue",
     "sample_spectrum_density",
+    "singular_value_edges",
     # Ising
     "ising_correlation",
     "ising_correlation_matrix",
