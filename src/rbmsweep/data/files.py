@@ -102,13 +102,16 @@ def load_samples(path, visible=None, q=None):
 
 @lru_cache(maxsize=64)
 def _file_summary(path, mtime, visible):
+    if visible is None and is_real_valued(path):
+        visible = "gaussian"
     return load_samples(path, visible).shape
 
 
 def file_shape(path, visible=None):
-    """(rows, n_visible) of a data file whose values fit ``visible`` (a ``ValueError`` naming
-    the file and what is wrong otherwise); cached by the file's modification time, because
-    the config reads it each time it expands a study."""
+    """(rows, n_visible) of a data file whose values fit ``visible`` (``None``: any discrete
+    family, or real values) — a ``ValueError`` naming the file and what is wrong otherwise;
+    cached by the file's modification time, because the config reads it each time it expands
+    a study."""
     path = os.path.abspath(os.fspath(path))
     if not os.path.exists(path):
         raise ValueError(f"{path}: no such file")
