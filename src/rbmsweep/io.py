@@ -159,7 +159,14 @@ def combine_runs(paths):
     union = {dim: np.array(sorted(values)) for dim, values in union.items()}
     runs = [run.reindex({dim: values for dim, values in union.items() if dim in run.dims})
             for run in runs]
+    # the attributes every run shares (runs of different algorithms carry different ones,
+    # which combine_by_coords would not always drop)
+    shared = {key: value for key, value in runs[0].attrs.items()
+              if all(key in run.attrs and np.array_equal(run.attrs[key], value) for run in runs)}
     cube = xr.combine_by_coords(runs, data_vars="all", coords="different", compat="no_conflicts",
                                 join="outer", combine_attrs="drop_conflicts")
-    cube.attrs["n_runs"] = len(runs)
+    cube.attrs = {**shared, "n_runs": len(runs)}
+    for variable in cube.variables.values():
+        # a run file's encoding (e.g. the width of its strings: 'cd' then 'pcd') is not the cube's
+        variable.encoding = {}
     return cube

@@ -77,8 +77,9 @@ class PersistentMagnetisations:
     """The state of extended mean-field training (``train(algorithm="tap" | "mean_field")``):
     ``n_chains`` persistent sets of magnetisations (``state``: chains × (N + M), the visible
     then the hidden ones; started at the chains' data points and the hidden means they give),
-    and per epoch the mean number of iterations per update and the largest final residual
-    (``statistics``, epochs × 2).  Both are what a checkpoint saves (``state`` as the chains,
+    and per epoch the mean number of iterations per update, the largest final residual and the
+    fraction of updates whose iteration stopped above the tolerance (``statistics``,
+    epochs × 3).  Both are what a checkpoint saves (``state`` as the chains,
     ``extra()``)."""
 
     def __init__(self, rbm, starts, epochs, order=2, damping=0.2, max_iterations=100,
@@ -98,7 +99,7 @@ class PersistentMagnetisations:
         self.state[:, :n_visible] = starts
         self.state[:, n_visible:] = expit(starts @ rbm.weights + rbm.hidden_fields)
         self.n_visible = n_visible
-        self.statistics = np.full((int(epochs), 2), np.nan)
+        self.statistics = np.full((int(epochs), 3), np.nan)
 
     def settings(self):
         return {"tap_order": self.order, "tap_damping": self.damping,
@@ -117,7 +118,8 @@ class PersistentMagnetisations:
                                       self.order, self.damping, self.max_iterations,
                                       self.tolerance, learn_fields, learn_fields, per_update)
         self.state[:, :self.n_visible], self.state[:, self.n_visible:] = m_v, m_h
-        self.statistics[epoch - 1] = per_update[:, 0].mean(), per_update[:, 1].max()
+        self.statistics[epoch - 1] = (per_update[:, 0].mean(), per_update[:, 1].max(),
+                                      np.mean(per_update[:, 1] > self.tolerance))
 
     def run_variables(self):
         """The statistics as run variables over ``training_epoch`` (1 … epochs)."""
@@ -130,5 +132,8 @@ class PersistentMagnetisations:
             "mean_field_residual": ("training_epoch", self.statistics[:, 1], {
                 "long_name": "largest final residual max |m - f(m)| of the epoch's updates",
                 "units": "1"}),
+            "mean_field_unconverged": ("training_epoch", self.statistics[:, 2], {
+                "long_name": "fraction of the epoch's updates whose iteration stopped at "
+                             "tap_iterations above tap_tolerance", "units": "1"}),
         }, coords={"training_epoch": ("training_epoch", epochs,
                                       {"long_name": "training epoch", "units": "epoch"})})

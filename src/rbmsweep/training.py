@@ -255,7 +255,6 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
     if magnetisations is not None:
         run = run.merge(magnetisations.run_variables())
-        run.attrs.update(magnetisations.settings())
     if checkpointer is not None:
         checkpointer.remove()
     return add_observables(run)

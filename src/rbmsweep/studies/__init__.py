@@ -6,7 +6,8 @@ outputs (``outputs``), runs its runs (``run``), its aggregates (``aggregate``) a
 figures (``figure``).
 """
 
-from . import diffusion, place_cells, retarded_learning, small_beta, spectrum
+from . import (diffusion, gaussian_modes, place_cells, retarded_learning, small_beta, spectrum,
+               training_algorithms, weight_spectrum)
 from .base import Figure, label_run
 
 KINDS = {
@@ -15,6 +16,9 @@ KINDS = {
     "retarded_learning": retarded_learning,
     "diffusion": diffusion,
     "small_beta": small_beta,
+    "training_algorithms": training_algorithms,
+    "weight_spectrum": weight_spectrum,
+    "gaussian_modes": gaussian_modes,
 }
 
 
