@@ -21,8 +21,8 @@ def small_rbm(n_visible=8, n_hidden=5, scale=1.0, seed=1):
 
 
 def tap_map(rbm, m_v, m_h, order):
-    """The TAP equations written out here (Gabrié, Tramel, Krzakala 2015 eqs. 6-7, with the
-    third-order term of their eq. 5), both layers from the same state."""
+    """The TAP equations written out here from docs/physics.md §14.1 (the stationarity of the
+    Gabrié-Tramel-Krzakala free energy to third order), both layers from the same state."""
     w, a, b = rbm.weights, rbm.visible_fields, rbm.hidden_fields
 
     def one(m, m_other, coupling, fields):

@@ -3,7 +3,7 @@ its stationary point and the approximation of log Z it gives (docs/physics.md §
 
 ``kernels.mean_field`` has the fixed-point iteration and the training epoch; this module is the
 Python side: ``fixed_point`` for an ``RBM``, ``tap_potential`` (Γ of Gabrié–Tramel–Krzakala
-2015, eq. 5, to order 1, 2 or 3) and ``tap_log_partition`` (Γ at the fixed point, ≈ log Z).
+2015 to order 1, 2 or 3; [F17] eq. 13) and ``tap_log_partition`` (Γ at the fixed point, ≈ log Z).
 """
 
 import numpy as np

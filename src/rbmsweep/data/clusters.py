@@ -1,5 +1,5 @@
 """Gaussian clusters in a low-dimensional subspace embedded in N dimensions (Decelle, Fissore,
-Furtlehner's synthetic set: 11 clusters in d = 5 embedded in d = 100; docs/physics.md §2.5).
+Furtlehner's synthetic set: 11 clusters in d = 5 embedded in d = 100; docs/physics.md §16.1).
 
 The geometry of a data set comes from its seed alone (``cluster_geometry``): an orthonormal
 embedding ``Q`` (N × d, ``latent_dim`` = d) and ``n_clusters`` = K centres in the latent space,
@@ -16,7 +16,7 @@ zero mean, and its principal variances (the eigenvalues of ⟨x xᵀ⟩) are exa
 ``principal_variances``: λ_a + cluster_std² + noise_std² along the d embedded axes and
 noise_std² along the N − d others.  With the defaults (K = 11, d = 5, cluster_std = 0.5,
 noise_std = 0.1): 2.76, 2.26, 1.76, 1.26, 0.76 and 0.01, so that for Gaussian visible units of
-variance σ_v² = 1 four modes are above threshold and the others are not (docs/physics.md §16).
+variance σ_v² = 1 four modes are above threshold and the others are not (docs/physics.md §16.5).
 """
 
 import numpy as np

@@ -2,7 +2,7 @@
 
 The log-partition function is approximated by the weak-coupling (Plefka / Georges–Yedidia)
 expansion of the Gibbs free energy of the {0,1} units, stationary in the magnetisations
-(Gabrié, Tramel, Krzakala 2015, eqs. 5–7; [F17] eqs. 13–16):
+(Gabrié, Tramel, Krzakala 2015; [F17] eqs. 13–17):
 
     Γ(m_v, m_h) = S(m_v) + S(m_h) + Σ a_i m_i + Σ b_j m_j + Σ W_ij m_i m_j              (order 1)
                 + ½ Σ W_ij² (m_i − m_i²)(m_j − m_j²)                                    (order 2)

@@ -33,7 +33,7 @@ def _epochs(cube, count=4):
 def marchenko_pastur_counts(edges, sigma, n_rows, n_cols):
     """Expected number of the initial weights' min(n_rows, n_cols) singular values in each bin
     of ``edges``: the Marchenko–Pastur law of s² / (σ² max(n_rows, n_cols)), ratio
-    min / max (docs/physics.md §16.1)."""
+    min / max (docs/physics.md §16.2)."""
     n, m = max(n_rows, n_cols), min(n_rows, n_cols)
     kappa = m / n
     lower, upper = theory.singular_value_edges(sigma, n_rows, n_cols)

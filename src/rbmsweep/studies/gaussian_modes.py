@@ -1,5 +1,5 @@
 """The Gaussian–Gaussian RBM learned, mode by mode, against its solvable dynamics ([DFF];
-docs/physics.md §10, §16.3).
+docs/physics.md §10, §16.5).
 
 A run trains an RBM with Gaussian visible and hidden units (zero fields) and adds the
 eigen-decomposition of its training data's second-moment matrix ⟨v vᵀ⟩: the principal variances
@@ -136,7 +136,7 @@ def modes(cube):
             long_name="largest log-likelihood of the model on these data (all modes at their "
                       "fixed points)", units="nat")
     out.attrs.update(description="Gaussian-Gaussian RBM: learned modes against the mode "
-                                 "equation ([DFF]; docs/physics.md §16.3)",
+                                 "equation ([DFF]; docs/physics.md §16.5)",
                      emergence_fraction=EMERGENCE_FRACTION)
     return out
 

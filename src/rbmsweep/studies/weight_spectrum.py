@@ -1,5 +1,5 @@
 """The singular-value decomposition of the weights along training ([F17] §II-III, Figs. 3-5;
-docs/physics.md §16.1-16.2): the singular values against the Marchenko–Pastur bulk of the
+docs/physics.md §16.2-16.3): the singular values against the Marchenko–Pastur bulk of the
 initial weights, the outliers that leave it, T_eff, the left singular vectors against the
 data's principal components, and the cutoff of the log-log rank plot.
 

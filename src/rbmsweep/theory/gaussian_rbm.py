@@ -67,7 +67,7 @@ def integrate_gaussian_modes(w0, data_variance, times, sigma_v=1.0, sigma_h=1.0)
 def gaussian_optimal_log_likelihood(data_variance, n_hidden, sigma_v=1.0):
     """The largest mean log-likelihood a zero-field Gaussian-Gaussian RBM with ``n_hidden``
     hidden units reaches on data whose second-moment matrix has eigenvalues ``data_variance``
-    (docs/physics.md §16.3): at the fixed points the model's covariance has eigenvalue
+    (docs/physics.md §16.5): at the fixed points the model's covariance has eigenvalue
     max(<s_alpha^2>, sigma_v^2) along the top ``n_hidden`` data directions and sigma_v^2
     elsewhere, and
     ``L = -1/2 sum_alpha [log(2 pi lambda_alpha) + <s_alpha^2> / lambda_alpha]``.

@@ -57,7 +57,7 @@ def marchenko_pastur_density(x, alpha):
 
 def singular_value_edges(sigma, n_rows, n_cols):
     """Edges of the Marchenko-Pastur bulk of the singular values of an ``n_rows x n_cols``
-    matrix of i.i.d. entries of standard deviation ``sigma`` (docs/physics.md §16.1):
+    matrix of i.i.d. entries of standard deviation ``sigma`` (docs/physics.md §16.2):
     ``sigma sqrt(n) (1 -+ sqrt(kappa))`` with ``n = max(n_rows, n_cols)`` and
     ``kappa = min / max``, i.e. ``sigma |sqrt(n_rows) -+ sqrt(n_cols)|``: the square roots of
     the Marchenko-Pastur edges of ``W^T W`` ([F17] eqs. 37-38).  Vectorised over ``sigma``."""
