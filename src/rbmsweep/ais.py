@@ -12,7 +12,9 @@ log-likelihood comes as
 
     lower = ⟨−F(v)⟩ − (log Ẑ_reverse + 2 se_reverse),   upper = ⟨−F(v)⟩ − (log Ẑ_forward − 2 se_forward),
 
-and the point value ⟨−F(v)⟩ − log Ẑ_forward.  The reverse chains start from exact samples of the
+and the point value ⟨−F(v)⟩ − log Ẑ_forward.  (When the two estimates cross within their errors,
+the bracket is widened to hold both, each with its two standard errors: it always contains the
+point value.)  The reverse chains start from exact samples of the
 RBM when its smaller layer can be enumerated (``EXACT_SAMPLE_UNITS``; then the bracket is
 rigorous up to its error bars), otherwise from the training data with hidden units drawn
 exactly given them (Burda et al.'s data-side start: conservative while the model fits the data).
@@ -98,13 +100,17 @@ class PartitionBracket:
 
     @property
     def lower(self):
-        """A lower estimate of log Z: forward AIS minus two standard errors."""
-        return self.forward - 2.0 * self.forward_stderr
+        """A lower estimate of log Z: forward AIS minus two standard errors (or reverse AIS
+        minus two of its own, if lower: the two estimates may cross within their errors)."""
+        return min(self.forward - 2.0 * self.forward_stderr,
+                   self.reverse - 2.0 * self.reverse_stderr)
 
     @property
     def upper(self):
-        """An upper estimate of log Z: reverse AIS plus two standard errors."""
-        return self.reverse + 2.0 * self.reverse_stderr
+        """An upper estimate of log Z: reverse AIS plus two standard errors (or forward AIS
+        plus two of its own, if higher)."""
+        return max(self.reverse + 2.0 * self.reverse_stderr,
+                   self.forward + 2.0 * self.forward_stderr)
 
     @property
     def estimator(self):
