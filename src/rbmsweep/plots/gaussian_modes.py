@@ -73,8 +73,9 @@ def mode_trajectories(inputs, output):
                           lw=1)
                 if float(entry["fixed_point"]) > 0:
                     axis.axhline(float(entry["fixed_point"]), color=color, ls=":", lw=0.8)
+            # the sub-threshold modes' equation decays exponentially: show down to 10^-3
             axis.set(xscale="log", yscale="log", xlabel="learning time t = ν × updates",
-                     ylabel="mode amplitude |e_αᵀ W|", title=label or None)
+                     ylabel="mode amplitude |e_αᵀ W|", title=label or None, ylim=(1e-3, 2.0))
             axis.legend(fontsize=5, ncol=2)
     save(figure, output)
 
