@@ -323,6 +323,13 @@ def test_mean_field_keys_belong_to_mean_field_algorithms():
     assert pcd.train.tap_damping is None and pcd.train.tap_order is None
     assert problems_of(digits_study(train={"tap_damping": 1.0}))[0].startswith(
         "studies.d.train.tap_damping: 1.0 is not allowed; it must be < 1")
+    cfg = {"studies": {"c": {"kind": "place_cells",
+                             "data": {"model": "clusters", "n_visible": 10, "n_samples": 100},
+                             "rbm": {"visible": "gaussian", "hidden": "gaussian",
+                                     "zero_fields": False, "visible_bias_init": "data"}}}}
+    assert problems_of(cfg) == ["studies.c.rbm.visible_bias_init: 'data' is not allowed; it "
+                                "needs spin or bernoulli visible units (the log-odds of their "
+                                "frequencies; this run has gaussian)"]
     assert problems_of(digits_study(rbm={"visible": "spin"}))[0].startswith(
         "studies.d.rbm.visible: 'spin' is not allowed; data of model digits need visible units")
 

@@ -74,6 +74,9 @@ class RBM:
 
         if self.zero_fields:
             raise ValueError("init_visible_fields: the fields are held at zero (zero_fields)")
+        if self.visible.name not in ("spin", "bernoulli"):
+            raise ValueError(f"visible_bias_init: 'data' needs spin or bernoulli visible units, "
+                             f"not {self.visible.name}")
         self.visible_fields = visible_fields_from_data(self._as_configurations(v), self.visible)
 
     # -- conditional quantities ------------------------------------------------------------

@@ -197,6 +197,10 @@ def _run_problems(prefix, study, runs):
         if run.rbm.visible_bias_init == "data" and run.rbm.zero_fields:
             problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
                                      "it needs zero_fields: false (the fields are learned)"))
+        if run.rbm.visible_bias_init == "data" and visible not in ("spin", "bernoulli"):
+            problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
+                                     "it needs spin or bernoulli visible units (the log-odds "
+                                     f"of their frequencies; this run has {visible})"))
         if run.train.fresh_data and model not in ("ising", "xy"):
             problems.append(_problem(f"{prefix}.train.fresh_data", True,
                                      f"data of model {model} cannot be drawn afresh: only ising "
