@@ -119,26 +119,11 @@ class PartitionBracket:
                 f"{self.chains} chains each, {self.temperatures} inverse temperatures")
 
 
-class LogLikelihood(float):
-    """A mean log-likelihood (a float) that says which estimator produced it and carries its
-    ``lower`` and ``upper`` estimates (equal to it when it is exact)."""
-
-    def __new__(cls, value, lower=None, upper=None, estimator="exact"):
-        self = super().__new__(cls, value)
-        self.lower = float(value if lower is None else lower)
-        self.upper = float(value if upper is None else upper)
-        self.estimator = estimator
-        return self
-
-    def __repr__(self):
-        return (f"LogLikelihood({float(self)!r}, lower={self.lower!r}, upper={self.upper!r}, "
-                f"estimator={self.estimator!r})")
-
-
 def _check_binary(rbm):
     names = (rbm.visible.name, rbm.hidden.name)
     if not set(names) <= {"spin", "bernoulli"}:
-        raise NotImplementedError(f"AIS is implemented for spin and bernoulli units; this RBM "
+        raise NotImplementedError(f"annealed importance sampling (AIS) is implemented for spin "
+                                  f"and bernoulli units only; this RBM "
                                   f"has {names[0]} visible and {names[1]} hidden units")
 
 
@@ -226,11 +211,3 @@ def log_partition_bracket(rbm, chains=100, temperatures=1000, seed=0, data=None,
     return PartitionBracket(forward=log_z0 + log_ratio, forward_stderr=forward_se,
                             reverse=log_z0 - inverse_ratio, reverse_stderr=reverse_se,
                             chains=chains, temperatures=len(betas), reverse_start=reverse_start)
-
-
-def log_likelihood(rbm, v, bracket):
-    """The mean log-likelihood of ``v`` from a ``PartitionBracket``: point value from forward
-    AIS, lower from reverse AIS (+2 se on log Z), upper from forward AIS (−2 se)."""
-    mean_neg_free = float(np.mean(rbm.negative_free_energy(v)))
-    return LogLikelihood(mean_neg_free - bracket.forward, lower=mean_neg_free - bracket.upper,
-                         upper=mean_neg_free - bracket.lower, estimator=bracket.estimator)

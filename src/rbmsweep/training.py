@@ -1,12 +1,14 @@
 """Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), or with the
-extended mean-field (TAP) model term (§14), whole epochs in compiled code (``kernels.pcd``,
-``kernels.mean_field``), weight snapshots on a log-spaced plus linear epoch grid
-(``rbmsweep.snapshots``), the log-likelihood at each by the estimator the model allows
-(``rbmsweep.likelihood``: exact, or an AIS bracket).
+extended mean-field (TAP) model term for Bernoulli units (§14), whole epochs in compiled code
+(``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for Potts, Gaussian and
+double-well units, docs/physics.md §12.5, ``kernels.mean_field``), weight snapshots on a
+log-spaced plus linear epoch grid (``rbmsweep.snapshots``), the log-likelihood at each by the
+estimator the model allows (exact, or an AIS bracket: §15).
 
-``train`` returns the run as an ``xarray.Dataset``: snapshots of the parameters, the
-log-likelihood of train and test data, the observables of ``rbmsweep.observables``, and in its
-attributes every hyperparameter as resolved (with the updates per epoch).
+``train`` returns the run as an ``xarray.Dataset`` (``rbmsweep.history``): snapshots of the
+parameters, the log-likelihood of train and test data with the estimator that produced it, the
+observables of ``rbmsweep.observables``, and in its attributes every hyperparameter as resolved
+(with the updates per epoch) and ``stop_reason`` ("" unless training had to stop early).
 """
 
 import contextlib
@@ -18,11 +20,11 @@ from types import MappingProxyType
 
 import numba
 import numpy as np
-import xarray as xr
 
 from . import likelihood
 from .checkpoint import Checkpointer
-from .kernels import pcd
+from .history import history, snapshot, unit_attrs
+from .kernels import general_pcd, pcd
 from .kernels.random import seed_streams
 from .mean_field import PersistentMagnetisations
 from .observables import add_observables
@@ -87,6 +89,72 @@ def _threads(threads):
         numba.set_num_threads(previous)
 
 
+def _copies(rbm, chains, chain_states):
+    return (rbm.weights.copy(), rbm.visible_fields.copy(), rbm.hidden_fields.copy(),
+            chains.copy(), chain_states.copy())
+
+
+def _restore(saved, rbm, chains, chain_states):
+    for live, copy in zip((rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                           chain_states), saved):
+        live[...] = copy
+
+
+def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_size,
+                  gibbs_steps, learn_fields, n_threads, precision, magnetisations=None):
+    """A function ``(order, epoch) -> stop reason`` ("" to go on) that trains one epoch in
+    place: ``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for the others
+    (docs/physics.md §4, §12.5), ``magnetisations.epoch`` for mean-field training (§14)."""
+    persistent = algorithm == "pcd"
+    if magnetisations is not None:
+        def run_mean_field(order, epoch):
+            magnetisations.epoch(epoch, v, order, rbm, float(learning_rate), int(batch_size),
+                                 learn_fields)
+            if not np.all(np.isfinite(rbm.weights)):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the weights are no longer finite "
+                    f"(learning_rate={learning_rate}); lower the learning rate")
+            return ""
+        return run_mean_field
+    if rbm._binary:
+        # float32 products: a float32 copy of the weights, refreshed by the kernel per update
+        work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+        # the serial kernel avoids the thread pool's cost per mini-batch
+        kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+
+        def run_binary(order, epoch):
+            kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                   chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
+                   int(batch_size), int(gibbs_steps), persistent, learn_fields, learn_fields,
+                   n_threads, work_weights)
+            if not np.all(np.isfinite(rbm.weights)):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the weights are no longer finite "
+                    f"(learning_rate={learning_rate}); lower the learning rate")
+            return ""
+        return run_binary
+    kernel = (general_pcd.train_epoch_serial if n_threads == 1
+              else general_pcd.train_epoch_parallel)
+
+    def run_general(order, epoch):
+        done = kernel(v, order, rbm.weights3, rbm.fields2, rbm.hidden_fields, chains,
+                      chain_states, rbm.visible.code, rbm.visible.variance, rbm.hidden.code,
+                      rbm.hidden.variance, rbm.hidden.theta, float(learning_rate),
+                      int(batch_size), int(gibbs_steps), persistent, learn_fields,
+                      learn_fields, n_threads)
+        if done < 0:
+            return (f"epoch {epoch}, update {-done}: the gradient is not finite (the Gibbs "
+                    f"chains ran away; learning_rate={learning_rate}); the parameters are "
+                    f"those of epoch {epoch - 1}")
+        margin = rbm.normalisation_margin()
+        if not margin > 0:
+            return (f"epoch {epoch}: the model is no longer normalisable, σ_v² σ_h² s_max(W)² "
+                    f"= {1 - margin:.6g} ≥ 1 (docs/physics.md §12.4); the parameters are "
+                    f"those of epoch {epoch - 1}")
+        return ""
+    return run_general
+
+
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 #: the default AIS settings (the schema's ``train.ais``), read-only
@@ -121,9 +189,15 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     persistent magnetisations, iterated with damping ``tap_damping`` for at most
     ``tap_iterations`` steps or to the residual ``tap_tolerance`` (docs/physics.md §14); the
     run records the iterations and the final residual of every epoch.  ``log_likelihood``: at
-    every snapshot, exact where a layer can be enumerated, else bracketed by annealed
-    importance sampling with ``ais`` = {chains, temperatures} (``rbmsweep.likelihood``).
+    every snapshot, exact where the model allows it, else (binary units) bracketed by annealed
+    importance sampling with ``ais`` = {chains, temperatures} (docs/physics.md §15).
     An RBM made with ``visible_bias_init="data"`` gets its visible fields from ``v`` here.
+
+    Gaussian visible units with real hidden units can leave the normalisable region
+    (docs/physics.md §12.4): then training stops at the end of the last epoch that kept the model
+    normalisable (and its gradients finite), records that epoch, and says why in the run's
+    ``stop_reason`` attribute; binary units whose weights stop being finite raise
+    ``FloatingPointError`` (lower the learning rate).
     """
     if fresh_data:
         raise NotImplementedError("fresh_data is not implemented yet")
@@ -144,16 +218,21 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         raise ValueError(f"batch_size: {batch_size} is larger than the {n_samples} training samples")
     if precision not in PRECISIONS:
         raise ValueError(f"precision: {precision!r} is not allowed; allowed: {', '.join(PRECISIONS)}")
+    if precision != "float64" and not rbm._binary:
+        raise ValueError(f"precision: {precision!r} is for binary units only; "
+                         f"{rbm.visible.name} × {rbm.hidden.name} units train in float64")
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads: {threads!r} is not allowed; must be an integer ≥ 1")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate: {learning_rate!r} is not allowed; must be a finite number > 0")
+    rbm.check_normalisable()
     test = None if test is None else rbm._as_configurations(test)
     n_chains = int(batch_size if n_chains is None else n_chains)
     epoch_grid = resolve_snapshots(
         dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
     ais = dict(ais)
-    ll_method = likelihood.method_for(rbm, log_likelihood)
+    method = likelihood.snapshot_method(rbm) if log_likelihood else None
+    log_likelihood = method is not None
     if rbm.visible_bias_init == "data":
         rbm.init_visible_fields(v)
 
@@ -174,16 +253,14 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         checkpoint, checkpoint_every, rbm=rbm, data=v, test=test, algorithm=algorithm,
         gibbs_steps=int(gibbs_steps), learning_rate=float(learning_rate),
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
-        n_chains=n_chains, log_likelihood=ll_method, precision=precision,
+        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision,
         mean_field=None if magnetisations is None else magnetisations.settings(),
-        ais=ais if ll_method == "ais_bracket" else None)
+        ais=ais if method == "ais" else None)
     state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
-        entry = {"weights": rbm.weights.copy(), "visible_fields": rbm.visible_fields.copy(),
-                 "hidden_fields": rbm.hidden_fields.copy()}
-        entry.update(likelihood.snapshot(rbm, v, test, ll_method, ais,
-                                         seed=(int(seed), STREAM_LIKELIHOOD, int(epoch))))
+        entry = snapshot(rbm, epoch, v, test, method, ais,
+                         seed=(int(seed), STREAM_LIKELIHOOD, int(epoch)))
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
@@ -195,62 +272,41 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         started -= state.elapsed_seconds
     elif epoch_grid[0] == 0:
         record(0)
-    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible, rbm.n_hidden,
-                            batch_size)
-    # float32 products: a float32 copy of the weights, refreshed by the kernel at every update
-    work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible * rbm.n_states,
+                            rbm.n_hidden, batch_size)
+    stop_reason = ""
     with _threads(int(threads)) as n_threads:
-        # the serial kernel avoids the thread pool's cost per mini-batch
-        epoch_kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+        run_epoch = _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate,
+                                  batch_size, gibbs_steps, learn_fields, n_threads, precision,
+                                  magnetisations)
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
-            if magnetisations is not None:
-                magnetisations.epoch(epoch, v, order, rbm, float(learning_rate),
-                                     int(batch_size), learn_fields)
-            else:
-                epoch_kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields,
-                             chains, chain_states, rbm.visible.code, rbm.hidden.code,
-                             float(learning_rate), int(batch_size), int(gibbs_steps),
-                             algorithm == "pcd", learn_fields, learn_fields, n_threads,
-                             work_weights)
-            if not np.all(np.isfinite(rbm.weights)):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch}: the weights are no longer finite "
-                    f"(learning_rate={learning_rate}); lower the learning rate")
+            saved = _copies(rbm, chains, chain_states)
+            stop_reason = run_epoch(order, epoch)
+            if stop_reason:  # back to the end of the last epoch, and stop there
+                _restore(saved, rbm, chains, chain_states)
+                log.warning("training stopped: %s", stop_reason)
+                if not records or records[-1]["epoch"] != epoch - 1:
+                    record(epoch - 1)
+                break
             if epoch in epoch_grid:
                 record(epoch)
             if checkpointer is not None and checkpointer.due(epoch):
                 checkpointer.save(epoch, rbm, chains, chain_states, records,
                                   time.perf_counter() - started, extra)
 
-    run = xr.Dataset(
-        {
-            "weights": (("epoch", "visible", "hidden"), np.stack([r["weights"] for r in records]),
-                        {"long_name": "weights w_i,mu", "units": "1"}),
-            "visible_fields": (("epoch", "visible"), np.stack([r["visible_fields"] for r in records]),
-                               {"long_name": "visible fields g_i", "units": "1"}),
-            "hidden_fields": (("epoch", "hidden"), np.stack([r["hidden_fields"] for r in records]),
-                              {"long_name": "hidden fields c_mu", "units": "1"}),
-            **likelihood.run_variables(records, ll_method, ais),
-        },
-        coords={
-            "epoch": ("epoch", epoch_grid, {"long_name": "training epoch", "units": "epoch"}),
-            "visible": ("visible", np.arange(rbm.n_visible), {"long_name": "visible unit (site)"}),
-            "hidden": ("hidden", np.arange(rbm.n_hidden), {"long_name": "hidden unit"}),
-        },
-        attrs={"algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
-               "learning_rate": float(learning_rate), "batch_size": int(batch_size),
-               "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
-               "n_samples": n_samples,
-               # the last mini-batch of an epoch may be shorter
-               "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
-               "snapshots": json.dumps(epoch_grid.tolist()),
-               "log_likelihood": int(ll_method != "not_computed"), "precision": precision,
-               "visible": rbm.visible.name, "hidden": rbm.hidden.name,
-               "zero_fields": int(rbm.zero_fields), "init_std": float(rbm.init_std),
-               # wall time is an attribute, not a variable: cubes must be reproducible
-               "train_seconds": time.perf_counter() - started},
-    )
+    run = history(records, rbm, method, ais, attrs={
+        "algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
+        "learning_rate": float(learning_rate), "batch_size": int(batch_size),
+        "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
+        "n_samples": n_samples,
+        # the last mini-batch of an epoch may be shorter
+        "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
+        "snapshots": json.dumps(epoch_grid.tolist()),
+        "log_likelihood": int(log_likelihood), "precision": precision, **unit_attrs(rbm),
+        "stop_reason": stop_reason, "init_std": float(rbm.init_std),
+        # wall time is an attribute, not a variable: cubes must be reproducible
+        "train_seconds": time.perf_counter() - started})
     run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {
         "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
     if magnetisations is not None:

@@ -83,9 +83,11 @@ def add_weight_spectrum(run):
     """Add to a run (with ``singular_values`` over (epoch, mode)) the Marchenko–Pastur edges of
     its initial weights (``init_std`` from the run's attributes), the number of singular
     values above the upper edge, T_eff and the rank-plot cutoff, per snapshot."""
-    n_visible, n_hidden = run.sizes["visible"], run.sizes["hidden"]
+    # Potts weights (a state dimension) are the (N q, M) matrix of their singular values
+    weight_dims = [dim for dim in run["weights"].dims if dim != "epoch"]
+    n_rows = run.sizes["visible"] * run.sizes.get("state", 1)
     sigma = run.attrs.get("init_std", np.nan)
-    lower, upper = theory.singular_value_edges(sigma, n_visible, n_hidden)
+    lower, upper = theory.singular_value_edges(sigma, n_rows, run.sizes["hidden"])
     run["marchenko_pastur_lower"] = ((), float(lower), {
         "long_name": "lower Marchenko-Pastur edge of the initial weights' singular values",
         "units": "1"})
@@ -98,7 +100,7 @@ def add_weight_spectrum(run):
         long_name="singular values above the initial weights' Marchenko-Pastur edge",
         units="1")
     run["effective_temperature"] = xr.apply_ufunc(
-        effective_temperature, run["weights"], input_core_dims=[["visible", "hidden"]],
+        effective_temperature, run["weights"], input_core_dims=[weight_dims],
         vectorize=True).assign_attrs(long_name="effective temperature 1 / Var(W)", units="1")
     run["rank_cutoff"] = xr.apply_ufunc(
         rank_cutoff, singular, input_core_dims=[["mode"]], vectorize=True).assign_attrs(
