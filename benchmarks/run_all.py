@@ -3,7 +3,8 @@ Potts training against numpy (bench_potts.py),
 the exact data samplers (bench_samplers.py), peak memory of a 10^6-sample job
 (bench_memory.py), the share of a 100-run sweep's wall time spent computing
 (bench_sweep.py), the kernels' compilation into an empty cache (bench_compile.py) and
-the rates rbmsweep.cost budgets with (bench_rates.py).
+the rates rbmsweep.cost budgets with (bench_rates.py); quality and speed of PCD, CD and TAP on
+binarised digits against scikit-learn, scored by the exact log-likelihood (bench_digits.py).
 
     python benchmarks/run_all.py            # the tables (~15 minutes on 2 cores)
     python benchmarks/run_all.py --small    # CI: tiny sizes, checks outputs, no timings
@@ -28,7 +29,7 @@ def main(argv):
     small = "--small" in argv
     failed = run("bench_training.py", argv)
     for script in ("bench_potts.py", "bench_samplers.py", "bench_memory.py", "bench_sweep.py",
-                   "bench_compile.py", "bench_rates.py"):
+                   "bench_compile.py", "bench_rates.py", "bench_digits.py"):
         failed |= run(script, ["--small"] if small else [])
     sys.exit(1 if failed else 0)
 

@@ -117,7 +117,7 @@ SCHEMA_ERRORS = [
     ("rbm", "hidden_variance", -1.0, "rbm.hidden_variance: -1.0 is not allowed; it must be > 0"),
     ("train", "learning_rate", 0, "train.learning_rate: 0 is not allowed; it must be > 0"),
     ("data", "colour", "red", "data.colour: unknown key; allowed here: alpha, beta, cluster_std"),
-    ("train", "lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: algorithm"),
+    ("train", "lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: ais, algorithm"),
     ("train", "snapshots", {"log": 3}, "train.snapshots: 'linear' is missing; it is required"),
 ]
 
@@ -304,3 +304,101 @@ def test_a_given_config_replaces_the_default_studies(tmp_path):
                       "figure": "4", "all": "1", "total": "15"}, result.stdout[-2000:]
     assert "results/diffusion/widths.nc" in result.stdout
     assert not re.search(r"results/(?!diffusion/|data/)", result.stdout)
+
+
+# -- the data sources and the keys of the new algorithms -----------------------------------
+def digits_study(**sections):
+    study = {"kind": "place_cells", "data": {"model": "digits", "n_samples": 1000, "n_test": 500},
+             "rbm": {"visible": "bernoulli", "hidden": "bernoulli", "zero_fields": False},
+             "train": {"algorithm": "tap", "batch_size": 10}}
+    for section, values in sections.items():
+        study[section] = {**study.get(section, {}), **values}
+    return {"studies": {"d": study}}
+
+
+def test_an_ais_schedule_that_does_not_increase_is_refused():
+    cfg = digits_study(train={"ais": {"chains": 50, "temperatures": [0, 0.5, 0.4, 1]}})
+    assert problems_of(cfg) == [
+        "studies.d.train.ais.temperatures: [0, 0.5, 0.4, 1] is not allowed; an annealing "
+        "schedule must increase strictly (item 2, 0.4, follows 0.5)"]
+    cfg = digits_study(train={"ais": {"temperatures": [0.1, 1]}})
+    assert problems_of(cfg) == ["studies.d.train.ais.temperatures: [0.1, 1] is not allowed; an "
+                                "annealing schedule must start at 0 and end at 1"]
+    cfg = digits_study(train={"ais": {"temperatures": [0, 1.5]}})
+    assert problems_of(cfg)[0].startswith("studies.d.train.ais.temperatures[1]: 1.5 is not "
+                                          "allowed; it must be ≤ 1")
+    cfg = digits_study(train={"ais": {"chains": 1}})
+    assert problems_of(cfg)[0].startswith("studies.d.train.ais.chains: 1 is not allowed")
+    run = next(iter(all_runs(validated(digits_study(train={"ais": {"chains": 20}})))["d"].values()))
+    assert run.train.ais == {"chains": 20, "temperatures": 1000}  # the rest from the schema
+
+
+def test_mean_field_keys_belong_to_mean_field_algorithms():
+    run = next(iter(all_runs(validated(digits_study(train={"tap_damping": 0.3})))["d"].values()))
+    assert (run.train.tap_order, run.train.tap_damping, run.train.tap_iterations) == (2, 0.3, 100)
+    cfg = digits_study(train={"algorithm": "pcd", "tap_damping": 0.3})
+    assert problems_of(cfg) == ["studies.d.train.tap_damping: 0.3 is not allowed; only "
+                                "algorithms tap and mean_field take it"]
+    pcd = next(iter(all_runs(validated(digits_study(train={"algorithm": "pcd"})))["d"].values()))
+    assert pcd.train.tap_damping is None and pcd.train.tap_order is None
+    assert problems_of(digits_study(train={"tap_damping": 1.0}))[0].startswith(
+        "studies.d.train.tap_damping: 1.0 is not allowed; it must be < 1")
+    cfg = {"studies": {"c": {"kind": "place_cells",
+                             "data": {"model": "clusters", "n_visible": 10, "n_samples": 100},
+                             "rbm": {"visible": "gaussian", "hidden": "gaussian",
+                                     "zero_fields": False, "visible_bias_init": "data"}}}}
+    assert problems_of(cfg) == ["studies.c.rbm.visible_bias_init: 'data' is not allowed; it "
+                                "needs spin or bernoulli visible units (the log-odds of their "
+                                "frequencies; this run has gaussian)"]
+    assert problems_of(digits_study(rbm={"visible": "spin"}))[0].startswith(
+        "studies.d.rbm.visible: 'spin' is not allowed; data of model digits need visible units")
+
+
+def test_digits_need_enough_images():
+    assert problems_of(digits_study(data={"n_samples": [1000, 1500]})) == [
+        "studies.d.data.n_samples: [1000, 1500] is not allowed; n_samples + n_test = 2000 "
+        "configurations are more than the 1797 the digits data have"]
+
+
+def test_a_data_file_is_checked_before_any_job(tmp_path):
+    good = tmp_path / "spins.npz"
+    np.savez(good, samples=np.where(np.random.default_rng(0).random((300, 12)) < 0.5, -1, 1))
+    cfg = {"studies": {"f": {"kind": "place_cells",
+                             "data": {"model": "file", "path": str(good), "n_samples": 200,
+                                      "n_test": 100}}}}
+    run = next(iter(all_runs(validated(cfg))["f"].values()))
+    assert run.data.n_visible == 12 and run.data.path == str(good.resolve())
+    cfg["studies"]["f"]["data"]["n_samples"] = 250
+    assert problems_of(cfg) == [
+        "studies.f.data.n_samples: 250 is not allowed; n_samples + n_test = 350 configurations "
+        "are more than the 300 the file data have"]
+    cfg["studies"]["f"]["data"]["n_samples"] = 200
+    cfg["studies"]["f"]["rbm"] = {"visible": "bernoulli"}
+    (problem,) = problems_of(cfg)
+    assert problem.startswith(f"studies.f.data.path: {str(good.resolve())!r} is not allowed; its "
+                              "values do not fit bernoulli visible units")
+    for name, values, expected in (("missing.npz", None, "no such file"),
+                                   ("flat.npz", np.zeros(10), "2-D"),
+                                   ("halves.npz", np.full((400, 3), 0.5), "integer values"),
+                                   ("empty.npz", np.zeros((0, 3)), "non-empty")):
+        path = tmp_path / name
+        if values is not None:
+            np.savez(path, samples=values)
+        cfg["studies"]["f"]["data"]["path"] = str(path)
+        (problem,) = problems_of(cfg)
+        assert problem.startswith(f"studies.f.data.path: {str(path)!r} is not allowed; ")
+        assert expected in problem, problem
+    real = tmp_path / "real.npz"
+    np.savez(real, samples=np.random.default_rng(0).normal(size=(400, 5)))
+    cfg["studies"]["f"]["data"]["path"] = str(real)
+    cfg["studies"]["f"]["rbm"] = {"visible": "gaussian", "hidden": "gaussian"}
+    assert next(iter(all_runs(validated(cfg))["f"].values())).data.n_visible == 5
+
+
+def test_clusters_subspace_fits_in_the_visible_layer():
+    cfg = {"studies": {"c": {"kind": "place_cells",
+                             "data": {"model": "clusters", "n_visible": [4, 100],
+                                      "n_samples": 100},
+                             "rbm": {"visible": "gaussian", "hidden": "gaussian"}}}}
+    assert problems_of(cfg) == ["studies.c.data.latent_dim: 5 is not allowed; it must be at most "
+                                "n_visible (4)"]

@@ -387,3 +387,98 @@ def test_digits():
     assert not np.array_equal(a, d)
     assert sorted(map(tuple, a.tolist())) == sorted(map(tuple, d.tolist()))
     assert set(la.tolist()) == set(range(10))
+
+
+# --------------------------------------------------------------------------- digits, files, clusters
+def test_digits_threshold_and_split():
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import load_digits
+
+    intensities = load_digits().data
+    for threshold in (1, 8, 15):
+        np.testing.assert_array_equal(data.digits(threshold=threshold),
+                                      (intensities >= threshold).astype(np.int8))
+    train, test = data.make_dataset("digits", 1000, 500, seed=3, threshold=8, n_visible=64)
+    assert train.shape == (1000, 64) and test.shape == (500, 64) and train.dtype == np.int8
+    # train and test are disjoint images of the set (as multisets of rows: no row twice)
+    rows = {tuple(row) for row in data.digits().tolist()}
+    assert all(tuple(row) in rows for row in train.tolist() + test.tolist())
+    again, _ = data.make_dataset("digits", 1000, 500, seed=3, threshold=8)
+    np.testing.assert_array_equal(train, again)
+    other, _ = data.make_dataset("digits", 1000, 500, seed=4, threshold=8)
+    assert not np.array_equal(train, other)
+    with pytest.raises(ValueError, match="more than the 1797"):
+        data.make_dataset("digits", 1500, 500, seed=0)
+
+
+def test_digits_split_uses_every_image_once():
+    pytest.importorskip("sklearn")
+    from rbmsweep.data.files import split
+
+    rows = np.arange(1797)[:, None]
+    train, test = split(rows, 1297, 500, seed=7)
+    assert sorted(np.concatenate([train, test]).ravel().tolist()) == list(range(1797))
+
+
+def test_file_model_splits_the_file_by_seed(tmp_path):
+    v = data.ising_chain(12, 1.0, 300, seed=0)
+    np.savez(tmp_path / "a.npz", samples=v)
+    train, test = data.make_dataset("file", 200, 100, seed=1, path=str(tmp_path / "a.npz"),
+                                    n_visible=12)
+    assert train.dtype == np.int8 and train.shape == (200, 12) and test.shape == (100, 12)
+    assert sorted(map(tuple, np.concatenate([train, test]).tolist())) == sorted(
+        map(tuple, v.tolist()))
+    real = np.random.default_rng(0).normal(size=(50, 7))
+    np.savez(tmp_path / "real.npz", samples=real)
+    train, test = data.make_dataset("file", 30, 20, seed=0, path=str(tmp_path / "real.npz"))
+    assert train.dtype == np.float64
+    assert sorted(map(tuple, np.concatenate([train, test]).tolist())) == sorted(
+        map(tuple, real.tolist()))
+    with pytest.raises(ValueError, match="more than the 50"):
+        data.make_dataset("file", 40, 20, seed=0, path=str(tmp_path / "real.npz"))
+    np.savez(tmp_path / "bad.npz", samples=np.array([[0.0, np.inf]]))
+    with pytest.raises(ValueError, match="finite"):
+        data.load_samples(tmp_path / "bad.npz", visible="gaussian")
+    np.savez(tmp_path / "flat.npz", samples=np.zeros(10))
+    with pytest.raises(ValueError, match="2-D"):
+        data.load_samples(tmp_path / "flat.npz")
+
+
+def test_clusters_have_the_stated_principal_variances():
+    keys = dict(n_clusters=11, latent_dim=5, cluster_std=0.5, noise_std=0.1)
+    expected = data.principal_variances(100, **keys)
+    np.testing.assert_allclose(expected[:6], [2.76, 2.26, 1.76, 1.26, 0.76, 0.01])
+    # the defaults straddle sigma_v^2 = 1: some principal variances above, the others below
+    assert 0 < np.sum(expected > 1) < 5
+    train, test = data.make_dataset("clusters", 22_000, 1100, seed=2, n_visible=100, **keys)
+    assert train.dtype == np.float64 and train.shape == (22_000, 100) and test.shape == (1100, 100)
+    measured = np.sort(np.linalg.eigvalsh(train.T @ train / len(train)))[::-1]
+    # sampling error of a variance estimated from n points: ~ sqrt(2/n) relative (+ noise)
+    np.testing.assert_allclose(measured[:5], expected[:5], rtol=0.04)
+    assert np.all(np.abs(measured[5:] - 0.01) < 0.003)
+    assert np.abs(train.mean(axis=0)).max() < 0.05  # zero-mean mixture
+    # train and test share the geometry (the subspace), not the points
+    q, centres = data.cluster_geometry(100, 11, 5, seed=2)
+    outside = test - (test @ q) @ q.T
+    assert np.sqrt(np.mean(outside**2)) < 0.11  # only the isotropic noise leaves the subspace
+    assert not np.array_equal(train[:1100], test)
+    # exactly K centres with zero mean and second moment diag(lambda)
+    np.testing.assert_allclose(centres.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(centres.T @ centres / 11, np.diag(expected[:5] - 0.26), atol=1e-12)
+    labels = data.clusters(100, 110, seed=2, part=0, return_labels=True, **keys)[1]
+    assert np.all(np.bincount(labels) == 10)
+
+
+def test_real_valued_data_round_trip_through_the_data_file(tmp_path):
+    from rbmsweep import io
+
+    train = np.random.default_rng(0).normal(size=(20, 6))
+    test = np.random.default_rng(1).normal(size=(5, 6))
+    io.write_samples(train, test, tmp_path / "real.nc", {"model": "clusters"})
+    back_train, back_test = io.read_samples(tmp_path / "real.nc")
+    assert back_train.dtype == np.float64
+    np.testing.assert_array_equal(back_train, train)
+    np.testing.assert_array_equal(back_test, test)
+    spins = data.ising_chain(6, 1.0, 20, seed=0)
+    io.write_samples(spins, spins[:3], tmp_path / "spins.nc", {"model": "ising"})
+    assert io.read_samples(tmp_path / "spins.nc")[0].dtype == np.int8

@@ -337,3 +337,4 @@ def test_benchmarks_small_mode_runs():
     assert "bench_memory --small: outputs OK" in result.stdout
     assert "bench_sweep --small: outputs OK" in result.stdout
     assert "bench_compile --small: outputs OK" in result.stdout
+    assert "bench_digits --small: outputs OK" in result.stdout

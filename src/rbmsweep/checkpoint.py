@@ -6,8 +6,10 @@ ends with results identical to an uninterrupted run with the same seed.  The sta
 everything the next epoch depends on:
 
 - the parameters (weights, visible and hidden fields, of any unit types), float64;
-- the persistent chains (int8; float64 for Gaussian visible units) and their random-number
-  streams (xoshiro256+ states, uint64, ``rbmsweep.kernels.random``);
+- the persistent chains (int8; float64 for Gaussian visible units, and the magnetisations of
+  mean-field training) and their random-number streams (xoshiro256+ states, uint64,
+  ``rbmsweep.kernels.random``);
+- ``extra`` arrays of the algorithm (the mean-field iteration's statistics per epoch);
 - the last completed epoch, and the snapshot records taken so far.
 
 The epoch shuffle is derived from ``(seed, epoch)`` (``rbmsweep.training``), so there is no
@@ -58,14 +60,21 @@ class TrainingState:
     chain_states: np.ndarray
     records: list = field(default_factory=list)
     elapsed_seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
 
-    def restore(self, rbm, chains, chain_states):
-        """Copy the saved parameters, chains and streams into the live arrays, in place."""
+    def restore(self, rbm, chains, chain_states, extra=None):
+        """Copy the saved parameters, chains, streams (and ``extra`` arrays, by name) into the
+        live arrays, in place."""
+        extra = extra or {}
+        if set(extra) != set(self.extra):
+            raise StaleCheckpointError(f"checkpoint extra arrays: saved {sorted(self.extra)}, "
+                                       f"run has {sorted(extra)}")
         for name, live, saved in (("weights", rbm.weights, self.weights),
                                   ("visible_fields", rbm.visible_fields, self.visible_fields),
                                   ("hidden_fields", rbm.hidden_fields, self.hidden_fields),
                                   ("chains", chains, self.chains),
-                                  ("chain_states", chain_states, self.chain_states)):
+                                  ("chain_states", chain_states, self.chain_states),
+                                  *((name, extra[name], self.extra[name]) for name in extra)):
             if live.shape != saved.shape or live.dtype != saved.dtype:
                 raise StaleCheckpointError(
                     f"checkpoint {name}: saved {saved.dtype}{saved.shape}, "
@@ -129,8 +138,10 @@ def save(path, state, digests):
         "elapsed_seconds": np.array(float(state.elapsed_seconds)),
         "weights": state.weights, "visible_fields": state.visible_fields,
         "hidden_fields": state.hidden_fields,
-        "chains": np.asarray(state.chains),  # int8, or float64 for Gaussian visible units
+        "chains": np.asarray(state.chains),  # int8, or float64 (Gaussian units, mean field)
         "chain_states": np.asarray(state.chain_states, dtype=np.uint64),
+        "extra_keys": np.array(json.dumps(sorted(state.extra))),
+        **{f"extra.{name}": np.asarray(value) for name, value in state.extra.items()},
     }
     keys = sorted(state.records[0]) if state.records else []
     arrays["record_keys"] = np.array(json.dumps(keys))
@@ -170,6 +181,9 @@ def load(path, digests):
             raise StaleCheckpointError(
                 f"checkpoint {path} was written for other run arguments (differ: "
                 f"{', '.join(differ)}); delete it to start the run afresh")
+        extra = ({name: archive[f"extra.{name}"].copy()
+                  for name in json.loads(str(archive["extra_keys"]))}
+                 if "extra_keys" in archive.files else {})
         keys = json.loads(str(archive["record_keys"]))
         columns = {key: archive[f"record.{key}"] for key in keys}
         n_records = len(next(iter(columns.values()))) if columns else 0
@@ -180,7 +194,7 @@ def load(path, digests):
             visible_fields=archive["visible_fields"].copy(),
             hidden_fields=archive["hidden_fields"].copy(), chains=archive["chains"].copy(),
             chain_states=archive["chain_states"].copy(), records=records,
-            elapsed_seconds=float(archive["elapsed_seconds"]))
+            elapsed_seconds=float(archive["elapsed_seconds"]), extra=extra)
 
 
 def remove(path):
@@ -254,11 +268,11 @@ class Checkpointer:
     def due(self, epoch):
         return self.schedule.due(epoch)
 
-    def save(self, epoch, rbm, chains, chain_states, records, elapsed_seconds):
+    def save(self, epoch, rbm, chains, chain_states, records, elapsed_seconds, extra=None):
         save(self.path, TrainingState(
             epoch=epoch, weights=rbm.weights, visible_fields=rbm.visible_fields,
             hidden_fields=rbm.hidden_fields, chains=chains, chain_states=chain_states,
-            records=records, elapsed_seconds=elapsed_seconds), self.digests)
+            records=records, elapsed_seconds=elapsed_seconds, extra=extra or {}), self.digests)
         self.schedule.saved()
         log.info("checkpoint after epoch %d: %s", epoch, self.path)
 

@@ -23,6 +23,7 @@ import dataclasses
 import itertools
 import json
 import math
+from pathlib import Path
 
 from .schema import defaults, parameter_attrs
 
@@ -47,6 +48,10 @@ DIGITS_PIXELS = 64
 #: rbm keys that only some unit types take: (layer, unit type) -> keys
 UNIT_KEYS = {("hidden", "double_well"): ("theta",), ("visible", "gaussian"): ("visible_variance",),
              ("hidden", "gaussian"): ("hidden_variance",)}
+#: training algorithms that need bernoulli units on both layers (extended mean field)
+MEAN_FIELD_ALGORITHMS = ("tap", "mean_field")
+#: train keys of the mean-field iteration (algorithms tap and mean_field only)
+MEAN_FIELD_KEYS = ("tap_damping", "tap_iterations", "tap_tolerance")
 
 #: keys of the rbm section whose names are run dimensions of a cube (the sites ``visible`` and
 #: the units ``hidden``): as sweep coordinates they are called by these names instead
@@ -117,6 +122,9 @@ class TrainSpec:
 
     algorithm: str
     tap_order: int | None
+    tap_damping: float | None
+    tap_iterations: int | None
+    tap_tolerance: float | None
     gibbs_steps: int
     learning_rate: float
     batch_size: int
@@ -125,6 +133,7 @@ class TrainSpec:
     fresh_data: bool
     snapshots: dict
     log_likelihood: bool
+    ais: dict
 
     def arguments(self):
         """The keyword arguments of ``train(...)`` (no ``None``)."""
@@ -174,6 +183,7 @@ class RunSpec:
                     values["alpha"] = swept_names["alpha"]
             if section == "train":
                 values.pop("snapshots")
+                values.pop("ais")  # in the log-likelihood's attributes (rbmsweep.ais)
             for key, value in values.items():
                 name = coordinate_name(section, key)
                 if value is None:
@@ -309,11 +319,17 @@ def expand(name, study):
 
 
 def _resolved_data(data, seed):
-    """The data spec of one run: the model's own keys (``MODEL_KEYS``), the others ``None``."""
+    """The data spec of one run: the model's own keys (``MODEL_KEYS``), the others ``None``;
+    a file's path made absolute and its ``n_visible`` read from the file."""
     model = data["model"]
     values = {key: data.get(key) for key in MODEL_KEYS[model]}
     if model == "digits":
         values["n_visible"] = DIGITS_PIXELS
+    if model == "file":
+        from .data.files import file_shape
+
+        values["path"] = str(Path(values["path"]).resolve())
+        values["n_visible"] = int(file_shape(values["path"])[1])
     if values.get("beta") is not None:
         values["beta"] = float(values["beta"])
     if values.get("couplings") is not None:
@@ -340,6 +356,10 @@ def _resolved_train(train):
     values = {field.name: train.get(field.name) for field in dataclasses.fields(TrainSpec)}
     if values["algorithm"] != "tap":
         values["tap_order"] = None
+    if values["algorithm"] not in MEAN_FIELD_ALGORITHMS:
+        for key in MEAN_FIELD_KEYS:
+            values[key] = None
+    values["ais"] = {**defaults("train")["ais"], **(values["ais"] or {})}
     return TrainSpec(**values)
 
 

@@ -38,6 +38,14 @@ SPIN_RATE = 1.5e8
 HIDDEN_COST = 0.1
 #: Multiply-adds per second of the exact log-likelihood (numpy/numba over 2^min(N, M) states).
 LL_RATE = 5e8
+#: Multiply-adds per second of annealed importance sampling (kernels.ais: 3 N M per chain and
+#: temperature, scalar numba loops; measured 1.3e9 at N = 64, M = 12) and of the mean-field
+#: iteration (kernels.mean_field: matrix products; 3.4e9 at N = 64, M = 16, 20 chains).
+AIS_RATE = 1e9
+MEAN_FIELD_RATE = 3e9
+#: Share of ``tap_iterations`` a mean-field update runs on average (a few early in training,
+#: up to the limit once the weights are large: benchmarks/bench_digits.py).
+MEAN_FIELD_ITERATIONS = 0.5
 #: Spins per second of the exact data samplers (benchmarks/bench_samplers.py).
 SAMPLER_RATE = 1e8
 #: Seconds a job spends before and after its compute: interpreter, imports, reading the data,
@@ -91,12 +99,28 @@ def run_seconds(run, trains, spin_rate=SPIN_RATE, hidden_cost=HIDDEN_COST):
         # correlation matrix (n N^2 multiply-adds) and its eigendecomposition (~10 N^3)
         return (n_samples * n_visible**2 + 10 * n_visible**3) / LL_RATE
     n_hidden = run.rbm.n_hidden
-    seconds = spin_updates(run) * (1 + hidden_cost * (n_hidden - 1)) / spin_rate
+    if run.train.algorithm in ("tap", "mean_field"):
+        # per update: the iterations, each three layer maps of (order) products, chains x N x M
+        order = 1 if run.train.algorithm == "mean_field" else run.train.tap_order
+        n_chains = run.train.n_chains or run.train.batch_size
+        updates = run.train.epochs * math.ceil(n_samples / run.train.batch_size)
+        per_update = (MEAN_FIELD_ITERATIONS * run.train.tap_iterations * 3 * order + 2) * (
+            n_chains * n_visible * n_hidden)
+        seconds = updates * per_update / MEAN_FIELD_RATE
+    else:
+        seconds = spin_updates(run) * (1 + hidden_cost * (n_hidden - 1)) / spin_rate
     if _exact_log_likelihood(run):
         enumerated = 2 ** min(n_visible, n_hidden)
         per_snapshot = (enumerated * max(n_visible, n_hidden)
                         + (n_samples + run.data.n_test) * n_visible * n_hidden)
         seconds += n_snapshots(run) * per_snapshot / LL_RATE
+    elif run.train.log_likelihood and run.rbm.visible in ("spin", "bernoulli") and (
+            run.rbm.hidden in ("spin", "bernoulli")):
+        # forward and reverse AIS (docs/physics.md §15)
+        temperatures = run.train.ais["temperatures"]
+        count = temperatures if isinstance(temperatures, int) else len(temperatures)
+        per_snapshot = 2 * run.train.ais["chains"] * count * 3 * n_visible * n_hidden
+        seconds += n_snapshots(run) * per_snapshot / AIS_RATE
     return seconds
 
 

@@ -1,38 +1,85 @@
 """A training run's snapshots as an ``xarray.Dataset`` (docs/physics.md §4, §12).
 
 ``snapshot(rbm, epoch, v, test, method)`` records the parameters of one snapshot and the
-log-likelihoods of the train and test data by the exact ``method`` (``rbmsweep.likelihood``;
-None: not computed); ``history(records, rbm, ...)`` stacks the snapshots into the run's
-dataset: dimensions (epoch, visible, hidden), plus ``state`` (0…q−1) for Potts units.
+log-likelihoods of the train and test data by ``method`` (``rbmsweep.likelihood``: an exact
+method, "ais" for a bracket by annealed importance sampling, docs/physics.md §15; None: not
+computed), each with its lower and upper estimates (equal to it when exact), and log Z;
+``history(records, rbm, ...)`` stacks the snapshots into the run's dataset: dimensions (epoch,
+visible, hidden), plus ``state`` (0…q−1) for Potts units.
 """
 
 import numpy as np
 import xarray as xr
 
-from .likelihood import METHODS
+from .likelihood import DEFAULT_AIS, METHOD_FLAGS, METHODS, ais_log_likelihood
+
+#: the log-likelihood variables of a run: name -> (record key, long_name)
+LIKELIHOOD_VARIABLES = {
+    "log_likelihood_train": ("ll_train", "mean log-likelihood of the training data"),
+    "log_likelihood_train_lower": ("ll_train_lower",
+                                   "lower estimate of the training data's mean log-likelihood"),
+    "log_likelihood_train_upper": ("ll_train_upper",
+                                   "upper estimate of the training data's mean log-likelihood"),
+    "log_likelihood_test": ("ll_test", "mean log-likelihood of the test data"),
+    "log_likelihood_test_lower": ("ll_test_lower",
+                                  "lower estimate of the test data's mean log-likelihood"),
+    "log_likelihood_test_upper": ("ll_test_upper",
+                                  "upper estimate of the test data's mean log-likelihood"),
+    "log_partition": ("log_partition", "log partition function log Z"),
+    "log_partition_lower": ("log_partition_lower", "lower estimate of log Z"),
+    "log_partition_upper": ("log_partition_upper", "upper estimate of log Z"),
+}
 
 
-def snapshot(rbm, epoch, v, test, method):
-    """One record: the parameters at ``epoch`` and the mean log-likelihoods (NaN when
-    ``method`` is None or there is no test data)."""
+def snapshot(rbm, epoch, v, test, method, ais=None, seed=(0,)):
+    """One record: the parameters at ``epoch`` and the mean log-likelihoods with their lower
+    and upper estimates, and log Z (NaN when ``method`` is None or there is no test data).
+    "ais": one bracket of log Z per snapshot (``ais`` = {chains, temperatures}, draws from the
+    streams of ``seed``), the training data as the reverse chains' start."""
     entry = {"epoch": int(epoch), "weights": rbm.weights.copy(),
              "visible_fields": rbm.visible_fields.copy(),
-             "hidden_fields": rbm.hidden_fields.copy(), "ll_train": np.nan, "ll_test": np.nan}
-    if method is not None:
-        log_z = rbm.log_partition(method)
-        entry["ll_train"] = float(rbm.log_likelihood(v, method=method, log_z=log_z))
-        if test is not None:
-            entry["ll_test"] = float(rbm.log_likelihood(test, method=method, log_z=log_z))
+             "hidden_fields": rbm.hidden_fields.copy(),
+             **{key: np.nan for key, _ in LIKELIHOOD_VARIABLES.values()}}
+    if method is None:
+        return entry
+    if method == "ais":
+        from .ais import log_partition_bracket
+
+        settings = {**DEFAULT_AIS, **(ais or {})}
+        bracket = log_partition_bracket(rbm, settings["chains"], settings["temperatures"],
+                                        seed=seed, data=v)
+        log_z = (bracket.forward, bracket.lower, bracket.upper)
+
+        def estimate(x):
+            return ais_log_likelihood(rbm, x, bracket=bracket)
+    else:
+        value = rbm.log_partition(method)
+        log_z = (value, value, value)
+
+        def estimate(x):
+            return rbm.log_likelihood(x, method=method, log_z=value)
+    entry.update(log_partition=log_z[0], log_partition_lower=log_z[1],
+                 log_partition_upper=log_z[2])
+    for name, x in (("ll_train", v), ("ll_test", test)):
+        if x is not None and len(x):
+            result = estimate(x)
+            entry.update({name: float(result), f"{name}_lower": result.lower,
+                          f"{name}_upper": result.upper})
     return entry
 
 
-def _likelihood_attrs(which, method):
-    return {"long_name": f"mean log-likelihood of the {which} data", "units": "nat",
-            "method": method or "not computed",
-            "estimator": METHODS[method] if method else "not computed"}
+def _likelihood_attrs(long_name, method, ais):
+    estimator = METHODS[method] if method else "not computed"
+    if method == "ais":
+        settings = {**DEFAULT_AIS, **(ais or {})}
+        count = settings["temperatures"]
+        count = count if np.ndim(count) == 0 else len(count)
+        estimator += f"; {settings['chains']} chains each, {count} inverse temperatures"
+    return {"long_name": long_name, "units": "nat", "method": method or "not computed",
+            "estimator": estimator}
 
 
-def history(records, rbm, method, attrs):
+def history(records, rbm, method, ais, attrs):
     """The run dataset of ``records`` (``snapshot``), with ``attrs`` as global attributes."""
     potts = rbm.q is not None
     state = ("state",) if potts else ()
@@ -47,10 +94,12 @@ def history(records, rbm, method, attrs):
                             "units": "1", "gauge": rbm.gauge}),
         "hidden_fields": (("epoch", "hidden"), np.stack([r["hidden_fields"] for r in records]),
                           {"long_name": "hidden fields c_mu", "units": "1"}),
-        "log_likelihood_train": ("epoch", [r["ll_train"] for r in records],
-                                 _likelihood_attrs("training", method)),
-        "log_likelihood_test": ("epoch", [r["ll_test"] for r in records],
-                                _likelihood_attrs("test", method)),
+        **{name: ("epoch", [r[key] for r in records], _likelihood_attrs(long_name, method, ais))
+           for name, (key, long_name) in LIKELIHOOD_VARIABLES.items()},
+        "log_likelihood_method": ((), METHOD_FLAGS[
+            "not_computed" if method is None else "ais" if method == "ais" else "exact"], {
+            "long_name": "estimator of the log-likelihood",
+            "flag_values": list(METHOD_FLAGS.values()), "flag_meanings": " ".join(METHOD_FLAGS)}),
     }
     coords = {
         "epoch": ("epoch", [r["epoch"] for r in records],

@@ -75,13 +75,17 @@ def provenance():
 
 # -- datasets --------------------------------------------------------------------------------
 def write_samples(train, test, path, data_args, attributes=None):
-    """Training and test configurations (int8) of one dataset, with the arguments that made
+    """Training and test configurations of one dataset, with the arguments that made
     them (a mapping, ``rbmsweep.config.DataSpec`` as a dict) as attributes of the same names,
     and ``attributes`` (numbers and strings: how the sampler made them, e.g. the burn-in and
     autocorrelation times of Monte Carlo data, ``rbmsweep.data.make_dataset``).
-    Written with netCDF4 directly (no xarray import: data jobs are many and short);
-    ``xr.open_dataset`` reads it like any other file."""
+    Discrete data (spin, bernoulli, potts values) are stored as int8, real-valued data (for
+    gaussian visible units) as float64.  Written with netCDF4 directly (no xarray import: data
+    jobs are many and short); ``xr.open_dataset`` reads it like any other file."""
     import netCDF4
+
+    real = np.issubdtype(np.asarray(train).dtype, np.floating)
+    storage = "f8" if real else "i1"
 
     with atomic_path(path) as temporary:
         with netCDF4.Dataset(temporary, "w") as dataset:
@@ -94,7 +98,7 @@ def write_samples(train, test, path, data_args, attributes=None):
             for name, values, dims, long_name in (
                     ("train", train, ("sample", "visible"), "training configurations"),
                     ("test", test, ("test_sample", "visible"), "held-out test configurations")):
-                variable = dataset.createVariable(name, "i1", dims, zlib=True, complevel=1)
+                variable = dataset.createVariable(name, storage, dims, zlib=True, complevel=1)
                 variable[:] = values
                 variable.long_name = long_name
             dataset.setncatts({"data_args": json.dumps(data_args), **data_args,
@@ -102,13 +106,15 @@ def write_samples(train, test, path, data_args, attributes=None):
 
 
 def read_samples(path):
-    """(train, test) int8 arrays of a dataset file."""
+    """(train, test) arrays of a dataset file: int8 for discrete data, float64 for real-valued
+    data (``write_samples``)."""
     import netCDF4
 
     with netCDF4.Dataset(path) as dataset:
         dataset.set_auto_mask(False)
-        return (np.ascontiguousarray(dataset["train"][:], dtype=np.int8),
-                np.ascontiguousarray(dataset["test"][:], dtype=np.int8))
+        dtype = np.float64 if dataset["train"].dtype.kind == "f" else np.int8
+        return (np.ascontiguousarray(dataset["train"][:], dtype=dtype),
+                np.ascontiguousarray(dataset["test"][:], dtype=dtype))
 
 
 # -- runs and cubes --------------------------------------------------------------------------
@@ -126,7 +132,8 @@ def combine_job(runs):
 
 
 #: dims inside one run (everything else in a run file is a length-1 sweep dim)
-RUN_DIMS = ("epoch", "visible", "hidden", "mode", "state", "rank")
+RUN_DIMS = ("epoch", "visible", "hidden", "mode", "state", "rank", "training_epoch", "component",
+            "model_sample")
 
 
 def sweep_dims(cube):
@@ -154,7 +161,14 @@ def combine_runs(paths):
     union = {dim: np.array(sorted(values)) for dim, values in union.items()}
     runs = [run.reindex({dim: values for dim, values in union.items() if dim in run.dims})
             for run in runs]
+    # the attributes every run shares (runs of different algorithms carry different ones,
+    # which combine_by_coords would not always drop)
+    shared = {key: value for key, value in runs[0].attrs.items()
+              if all(key in run.attrs and np.array_equal(run.attrs[key], value) for run in runs)}
     cube = xr.combine_by_coords(runs, data_vars="all", coords="different", compat="no_conflicts",
                                 join="outer", combine_attrs="drop_conflicts")
-    cube.attrs["n_runs"] = len(runs)
+    cube.attrs = {**shared, "n_runs": len(runs)}
+    for variable in cube.variables.values():
+        # a run file's encoding (e.g. the width of its strings: 'cd' then 'pcd') is not the cube's
+        variable.encoding = {}
     return cube

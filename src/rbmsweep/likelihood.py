@@ -15,8 +15,11 @@ Exact methods (``exact_methods`` lists those that apply, ``exact_method`` picks 
   (``rbmsweep.hidden_quadrature``);
 * ``closed_form``: Gaussian visible and hidden units (the Gaussian integral, §12.3).
 
-``method="ais"`` is annealed importance sampling (docs/physics.md §15), not implemented yet:
-``ais_log_likelihood`` raises.  ``method="auto"`` is the cheapest exact method, else "ais".
+``method="ais"`` is annealed importance sampling with a bracket (docs/physics.md §15,
+``rbmsweep.ais``): forward AIS for the value, reverse AIS for the bracket, binary units only.
+``method="auto"`` is the cheapest exact method, else "ais".  ``snapshot_method`` is the
+estimator a training run records at its snapshots: an exact method, else "ais" for binary units,
+else none.
 """
 
 import itertools
@@ -40,8 +43,13 @@ METHODS = {
     "quadrature_hidden": "exact: Gauss-Legendre quadrature over the real hidden units "
                          "(docs/physics.md §12.3)",
     "closed_form": "exact: Gaussian integral (Gaussian visible and hidden units)",
-    "ais": "annealed importance sampling (docs/physics.md §15)",
+    "ais": "annealed importance sampling: value from forward AIS, bracket from reverse and "
+           "forward AIS at two standard errors (docs/physics.md §15)",
 }
+#: codes of the run variable ``log_likelihood_method`` (CF flag_values / flag_meanings)
+METHOD_FLAGS = {"not_computed": 0, "exact": 1, "ais": 2}
+#: the default AIS settings (the schema's ``train.ais``)
+DEFAULT_AIS = {"chains": 100, "temperatures": 1000}
 EXACT_METHODS = ("enumeration_hidden", "enumeration_visible", "quadrature_hidden", "closed_form")
 
 
@@ -164,12 +172,29 @@ def log_partition(rbm, method=None):
             + 0.5 * linear @ np.linalg.solve(precision, linear) + constant), 0.0
 
 
-def ais_log_likelihood(rbm, v, **options):
-    """Annealed importance sampling with a bracket (docs/physics.md §15): not there yet."""
-    raise NotImplementedError(
-        "method='ais': annealed importance sampling is not implemented yet "
-        "(docs/physics.md §15); use method='exact' on an RBM with an exact method "
-        f"({', '.join(EXACT_METHODS)})")
+def snapshot_method(rbm):
+    """The estimator of a run's snapshots: the cheapest exact method, else "ais" for spin and
+    bernoulli units, else None (not computed)."""
+    best = exact_method(rbm)
+    if best is None and {rbm.visible.name, rbm.hidden.name} <= {"spin", "bernoulli"}:
+        return "ais"
+    return best
+
+
+def ais_log_likelihood(rbm, v, chains=100, temperatures=1000, seed=0, data=None,
+                       bracket=None):
+    """Mean log P(v) by annealed importance sampling (docs/physics.md §15): the value from
+    forward AIS, ``lower`` and ``upper`` from reverse and forward AIS at two standard errors
+    (``rbmsweep.ais.log_partition_bracket``; ``data`` for the base model's fields and the
+    reverse chains' start, default ``v``), or from a precomputed ``bracket``."""
+    from . import ais
+
+    if bracket is None:
+        bracket = ais.log_partition_bracket(rbm, chains, temperatures, seed=seed,
+                                            data=v if data is None else data)
+    mean = float(np.mean(rbm.negative_free_energy(v)))
+    return LogLikelihood(mean - bracket.forward, "ais", lower=mean - bracket.upper,
+                         upper=mean - bracket.lower, log_z=bracket.forward)
 
 
 def log_likelihood(rbm, v, method="auto", log_z=None):

@@ -62,9 +62,12 @@ class RBM:
         if visible_bias_init not in ("zero", "data"):
             raise ValueError(f"visible_bias_init: {visible_bias_init!r} is not allowed; "
                              "allowed: zero, data")
-        if visible_bias_init == "data":
-            raise NotImplementedError("visible_bias_init: data is not implemented yet")
+        if visible_bias_init == "data" and self.zero_fields:
+            raise ValueError("visible_bias_init: 'data' is not allowed with zero_fields=True "
+                             "(the fields are held at zero)")
+        # "data": train() sets the visible fields from its training data (init_visible_fields)
         self.visible_bias_init = visible_bias_init
+        self.init_std = float(init_std)
         rng = np.random.default_rng([int(seed), STREAM_INIT])
         self.weights = rng.normal(0.0, init_std, size=(self.n_visible, self.n_hidden)
                                   + self._state_shape)
@@ -131,6 +134,19 @@ class RBM:
                 f"the RBM is not normalisable: σ_v² σ_h² s_max(W)² = {1 - margin:.6g} ≥ 1 "
                 "(Gaussian visible units with real hidden units need it < 1; "
                 "docs/physics.md §12.4)")
+
+    def init_visible_fields(self, v):
+        """Set the visible fields to those of independent units with the data's frequencies,
+        log(p_i / (1 − p_i)) for {0,1} units ([F17] eq. 19; ½ of it for ±1 units), p_i clipped
+        to [10^-3, 1 − 10^-3] (``rbmsweep.ais.visible_fields_from_data``)."""
+        from .ais import visible_fields_from_data
+
+        if self.zero_fields:
+            raise ValueError("init_visible_fields: the fields are held at zero (zero_fields)")
+        if self.visible.name not in ("spin", "bernoulli"):
+            raise ValueError(f"visible_bias_init: 'data' needs spin or bernoulli visible units, "
+                             f"not {self.visible.name}")
+        self.visible_fields = visible_fields_from_data(self._as_configurations(v), self.visible)
 
     # -- conditional quantities ----------------------------------------------------------------
     def hidden_inputs(self, v):

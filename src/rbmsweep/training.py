@@ -1,7 +1,9 @@
-"""Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), whole epochs
-in compiled code (``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for Potts,
-Gaussian and double-well units, docs/physics.md §12.5), weight snapshots on a log-spaced plus
-linear epoch grid (``rbmsweep.snapshots``).
+"""Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), or with the
+extended mean-field (TAP) model term for Bernoulli units (§14), whole epochs in compiled code
+(``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for Potts, Gaussian and
+double-well units, docs/physics.md §12.5, ``kernels.mean_field``), weight snapshots on a
+log-spaced plus linear epoch grid (``rbmsweep.snapshots``), the log-likelihood at each by the
+estimator the model allows (exact, or an AIS bracket: §15).
 
 ``train`` returns the run as an ``xarray.Dataset`` (``rbmsweep.history``): snapshots of the
 parameters, the log-likelihood of train and test data with the estimator that produced it, the
@@ -24,6 +26,7 @@ from .checkpoint import Checkpointer
 from .history import history, snapshot, unit_attrs
 from .kernels import general_pcd, pcd
 from .kernels.random import seed_streams
+from .mean_field import PersistentMagnetisations
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 from .snapshots import resolve as resolve_snapshots
@@ -41,7 +44,9 @@ log = logging.getLogger("rbmsweep.train")
 #: (Large matrix products, split across threads, count as well.)  Results are the same either way.
 PARALLEL_MIN_DRAWS = 50_000
 
-ALGORITHMS = ("pcd", "cd")
+ALGORITHMS = ("pcd", "cd", "tap", "mean_field")
+#: algorithms whose model term is the extended mean-field free energy (rbmsweep.mean_field)
+MEAN_FIELD_ALGORITHMS = ("tap", "mean_field")
 PRECISIONS = ("float64", "float32")
 
 
@@ -96,11 +101,21 @@ def _restore(saved, rbm, chains, chain_states):
 
 
 def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_size,
-                  gibbs_steps, learn_fields, n_threads, precision):
+                  gibbs_steps, learn_fields, n_threads, precision, magnetisations=None):
     """A function ``(order, epoch) -> stop reason`` ("" to go on) that trains one epoch in
     place: ``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for the others
-    (docs/physics.md §4, §12.5)."""
+    (docs/physics.md §4, §12.5), ``magnetisations.epoch`` for mean-field training (§14)."""
     persistent = algorithm == "pcd"
+    if magnetisations is not None:
+        def run_mean_field(order, epoch):
+            magnetisations.epoch(epoch, v, order, rbm, float(learning_rate), int(batch_size),
+                                 learn_fields)
+            if not np.all(np.isfinite(rbm.weights)):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the weights are no longer finite "
+                    f"(learning_rate={learning_rate}); lower the learning rate")
+            return ""
+        return run_mean_field
     if rbm._binary:
         # float32 products: a float32 copy of the weights, refreshed by the kernel per update
         work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
@@ -142,12 +157,17 @@ def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_
 
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
+#: the default AIS settings (the schema's ``train.ais``), read-only
+DEFAULT_AIS = MappingProxyType(likelihood.DEFAULT_AIS)
+#: stream family of the snapshots' AIS draws (besides rbm.STREAM_*)
+STREAM_LIKELIHOOD = 5
 
 
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
           log_likelihood=True, threads=1, precision="float64", checkpoint=None,
-          checkpoint_every=None, tap_order=2, fresh_data=False):
+          checkpoint_every=None, tap_order=2, tap_damping=0.2, tap_iterations=100,
+          tap_tolerance=1e-5, ais=DEFAULT_AIS, fresh_data=False):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
     Parameters mirror the config's ``train`` section, with its defaults (the schema's; a test
@@ -164,6 +184,14 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     for other arguments is refused), saves its whole state there every ``checkpoint_every``
     (seconds of wall time, default 300, or ``{"epochs": k}``) and deletes it on success; the
     result is bitwise that of an uninterrupted run (``rbmsweep.checkpoint``).
+    ``algorithm`` "tap" (order ``tap_order``) or "mean_field" (order 1): the model term of the
+    gradient from the extended mean-field free energy at the fixed point of ``n_chains``
+    persistent magnetisations, iterated with damping ``tap_damping`` for at most
+    ``tap_iterations`` steps or to the residual ``tap_tolerance`` (docs/physics.md §14); the
+    run records the iterations and the final residual of every epoch.  ``log_likelihood``: at
+    every snapshot, exact where the model allows it, else (binary units) bracketed by annealed
+    importance sampling with ``ais`` = {chains, temperatures} (docs/physics.md §15).
+    An RBM made with ``visible_bias_init="data"`` gets its visible fields from ``v`` here.
 
     Gaussian visible units with real hidden units can leave the normalisable region
     (docs/physics.md §12.4): then training stops at the end of the last epoch that kept the model
@@ -175,6 +203,11 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         raise NotImplementedError("fresh_data is not implemented yet")
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm: {algorithm!r} is not allowed; allowed: {', '.join(ALGORITHMS)}")
+    if algorithm in MEAN_FIELD_ALGORITHMS and (rbm.visible.name, rbm.hidden.name) != (
+            "bernoulli", "bernoulli"):
+        raise ValueError(f"algorithm: {algorithm!r} is not allowed for {rbm.visible.name} "
+                         f"visible and {rbm.hidden.name} hidden units; extended mean field "
+                         "needs bernoulli units on both layers")
     v = rbm._as_configurations(v)
     n_samples = len(v)
     for name, value, low in (("gibbs_steps", gibbs_steps, 1), ("batch_size", batch_size, 1),
@@ -197,13 +230,22 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     n_chains = int(batch_size if n_chains is None else n_chains)
     epoch_grid = resolve_snapshots(
         dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
-    method = likelihood.exact_method(rbm) if log_likelihood else None
+    ais = dict(ais)
+    method = likelihood.snapshot_method(rbm) if log_likelihood else None
     log_likelihood = method is not None
+    if rbm.visible_bias_init == "data":
+        rbm.init_visible_fields(v)
 
     chain_rng = np.random.default_rng([int(seed), STREAM_CHAINS])
     chains = v[chain_rng.integers(0, n_samples, size=n_chains)].copy()  # start at data points
     chain_states = seed_streams((int(seed), STREAM_CHAINS), n_chains)
     learn_fields = not rbm.zero_fields
+    magnetisations = None
+    if algorithm in MEAN_FIELD_ALGORITHMS:
+        magnetisations = PersistentMagnetisations(
+            rbm, chains, int(epochs), order=1 if algorithm == "mean_field" else int(tap_order),
+            damping=tap_damping, max_iterations=tap_iterations, tolerance=tap_tolerance)
+        chains = magnetisations.state  # what the checkpoint saves and restores
 
     records = []
     started = time.perf_counter()
@@ -211,17 +253,21 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         checkpoint, checkpoint_every, rbm=rbm, data=v, test=test, algorithm=algorithm,
         gibbs_steps=int(gibbs_steps), learning_rate=float(learning_rate),
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
-        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision)
+        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision,
+        mean_field=None if magnetisations is None else magnetisations.settings(),
+        ais=ais if method == "ais" else None)
     state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
-        entry = snapshot(rbm, epoch, v, test, method)
+        entry = snapshot(rbm, epoch, v, test, method, ais,
+                         seed=(int(seed), STREAM_LIKELIHOOD, int(epoch)))
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
 
+    extra = {} if magnetisations is None else magnetisations.extra()
     if state is not None:  # before the float32 copy of the weights is made
-        state.restore(rbm, chains, chain_states)
+        state.restore(rbm, chains, chain_states, extra)
         records.extend(state.records)
         started -= state.elapsed_seconds
     elif epoch_grid[0] == 0:
@@ -231,7 +277,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     stop_reason = ""
     with _threads(int(threads)) as n_threads:
         run_epoch = _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate,
-                                  batch_size, gibbs_steps, learn_fields, n_threads, precision)
+                                  batch_size, gibbs_steps, learn_fields, n_threads, precision,
+                                  magnetisations)
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
             saved = _copies(rbm, chains, chain_states)
@@ -246,9 +293,9 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                 record(epoch)
             if checkpointer is not None and checkpointer.due(epoch):
                 checkpointer.save(epoch, rbm, chains, chain_states, records,
-                                  time.perf_counter() - started)
+                                  time.perf_counter() - started, extra)
 
-    run = history(records, rbm, method, attrs={
+    run = history(records, rbm, method, ais, attrs={
         "algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
         "learning_rate": float(learning_rate), "batch_size": int(batch_size),
         "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
@@ -257,11 +304,13 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
         "snapshots": json.dumps(epoch_grid.tolist()),
         "log_likelihood": int(log_likelihood), "precision": precision, **unit_attrs(rbm),
-        "stop_reason": stop_reason,
+        "stop_reason": stop_reason, "init_std": float(rbm.init_std),
         # wall time is an attribute, not a variable: cubes must be reproducible
         "train_seconds": time.perf_counter() - started})
     run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {
         "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
+    if magnetisations is not None:
+        run = run.merge(magnetisations.run_variables())
     if checkpointer is not None:
         checkpointer.remove()
     return add_observables(run)

@@ -9,8 +9,9 @@ import inspect
 import itertools
 import math
 
-from .config import (MODEL_KEYS, SECTIONS, UNIT_KEYS, alpha_to_n_samples, expand,
-                     study_kind)
+from .config import (MEAN_FIELD_ALGORITHMS, MEAN_FIELD_KEYS, MODEL_KEYS, SECTIONS, UNIT_KEYS,
+                     alpha_to_n_samples, expand, study_kind)
+from .schema import defaults
 from .schema import problem as _problem
 from .schema import schema_problems
 
@@ -20,8 +21,6 @@ MODEL_REQUIRES = {"ising": ("n_visible", "beta"), "xy": ("n_visible", "beta", "q
 #: visible units each data model's values allow
 MODEL_VISIBLE = {"ising": ("spin", "bernoulli"), "xy": ("potts",), "digits": ("bernoulli",),
                  "file": ("spin", "bernoulli", "potts", "gaussian"), "clusters": ("gaussian",)}
-#: training algorithms that need bernoulli units on both layers (extended mean field)
-MEAN_FIELD_ALGORITHMS = ("tap", "mean_field")
 
 
 class ConfigError(ValueError):
@@ -113,6 +112,8 @@ def _study_problems(name, study, kinds):
             alpha_to_n_samples(n_visible, alpha)
         except ValueError as error:
             problems.append(f"{prefix}.data.{error}")
+    problems += _data_source_problems(prefix, data)
+    problems += _ais_problems(prefix, study.get("train", {}).get("ais"))
     if problems or not module.TRAINS:
         return problems
     return _run_problems(prefix, study, expand(name, study))
@@ -142,6 +143,57 @@ def _couplings_problems(prefix, data):
     return problems
 
 
+def _data_source_problems(prefix, data):
+    """Data that must fit what exists: a file (readable, 2-D, values of one unit family,
+    enough rows), the digits (enough images), the clusters' subspace (within n_visible)."""
+    from .data.files import N_DIGITS, file_shape
+
+    model, problems = data["model"], []
+    wanted = max(n + data.get("n_test", defaults("data")["n_test"])
+                 for n in _as_list(data.get("n_samples", [0])))
+    if model == "file":
+        try:
+            rows, _ = file_shape(data["path"])
+        except ValueError as error:
+            return [_problem(f"{prefix}.data.path", data["path"], f"the file cannot be used: "
+                             f"{error}; config/README.md gives the layout")]
+        available = rows
+    elif model == "digits":
+        available = N_DIGITS
+    else:
+        available = None
+    if available is not None and wanted > available:
+        problems.append(_problem(f"{prefix}.data.n_samples", data["n_samples"],
+                                 f"n_samples + n_test = {wanted} configurations are more than "
+                                 f"the {available} the {model} data have"))
+    if model == "clusters":
+        latent = data.get("latent_dim", defaults("data")["latent_dim"])
+        for n_visible in _as_list(data["n_visible"]):
+            if latent > n_visible:
+                problems.append(_problem(f"{prefix}.data.latent_dim", latent,
+                                         f"it must be at most n_visible ({n_visible})"))
+    return problems
+
+
+def _ais_problems(prefix, ais):
+    """An explicit AIS schedule must increase strictly from 0 to 1."""
+    temperatures = (ais or {}).get("temperatures")
+    if not isinstance(temperatures, list):
+        return []
+    problems = []
+    if temperatures[0] != 0 or temperatures[-1] != 1:
+        problems.append(_problem(f"{prefix}.train.ais.temperatures", temperatures,
+                                 "an annealing schedule must start at 0 and end at 1"))
+    for index in range(1, len(temperatures)):
+        if not temperatures[index] > temperatures[index - 1]:
+            problems.append(_problem(
+                f"{prefix}.train.ais.temperatures", temperatures,
+                f"an annealing schedule must increase strictly (item {index}, "
+                f"{temperatures[index]}, follows {temperatures[index - 1]})"))
+            break
+    return problems
+
+
 def _run_problems(prefix, study, runs):
     """Relations between a study's keys that hold run by run (unit types against the data
     model and the algorithm, keys a unit type does not take), each problem once."""
@@ -158,6 +210,12 @@ def _run_problems(prefix, study, runs):
     if "tap_order" in train and not any(run.train.algorithm == "tap" for run in runs):
         problems.append(_problem(f"{prefix}.train.tap_order", train["tap_order"],
                                  "only algorithm tap takes it"))
+    for key in MEAN_FIELD_KEYS:
+        if key in train and not any(run.train.algorithm in MEAN_FIELD_ALGORITHMS
+                                    for run in runs):
+            problems.append(_problem(f"{prefix}.train.{key}", train[key],
+                                     "only algorithms tap and mean_field take it"))
+    problems += _file_value_problems(prefix, runs)
     for run in runs:
         model, visible, hidden = run.data.model, run.rbm.visible, run.rbm.hidden
         if visible not in MODEL_VISIBLE[model]:
@@ -175,6 +233,10 @@ def _run_problems(prefix, study, runs):
         if run.rbm.visible_bias_init == "data" and run.rbm.zero_fields:
             problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
                                      "it needs zero_fields: false (the fields are learned)"))
+        if run.rbm.visible_bias_init == "data" and visible not in ("spin", "bernoulli"):
+            problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
+                                     "it needs spin or bernoulli visible units (the log-odds "
+                                     f"of their frequencies; this run has {visible})"))
         if run.train.fresh_data and model not in ("ising", "xy"):
             problems.append(_problem(f"{prefix}.train.fresh_data", True,
                                      f"data of model {model} cannot be drawn afresh: only ising "
@@ -191,6 +253,21 @@ def _run_problems(prefix, study, runs):
             seen.add(key)
             unique.append(problem)
     return unique
+
+
+def _file_value_problems(prefix, runs):
+    """A data file's values must be those of each run's visible units."""
+    from .data.files import load_samples
+
+    problems = []
+    for path, visible in sorted({(run.data.path, run.rbm.visible) for run in runs
+                                 if run.data.model == "file"}):
+        try:
+            load_samples(path, visible)
+        except ValueError as error:
+            problems.append(_problem(f"{prefix}.data.path", path,
+                                     f"its values do not fit {visible} visible units: {error}"))
+    return problems
 
 
 def _initial_normalisability(prefix, run):

@@ -57,6 +57,12 @@ def job_data(wildcards):
     return [dataset_file(run.data.id) for run in job_runs(wildcards)]
 
 
+def dataset_input(wildcards):
+    """A data set of `model: file` depends on its file: changing it makes the data again."""
+    spec = DATASETS[wildcards.dataset]
+    return [spec.path] if spec.model == "file" else []
+
+
 def dataset_spec(wildcards):
     return json.dumps(DATASETS[wildcards.dataset].arguments())
 

@@ -1,4 +1,6 @@
 rule sample_data:
+    input:
+        dataset_input,
     output:
         "results/data/{dataset}/data.nc",
     log:

@@ -6,8 +6,9 @@ outputs (``outputs``), runs its runs (``run``), its aggregates (``aggregate``) a
 figures (``figure``).
 """
 
-from . import (diffusion, place_cells, retarded_learning, small_beta, spectrum, xy_diffusion,
-               xy_fields, xy_spectrum, xy_transitions)
+from . import (diffusion, gaussian_modes, place_cells, retarded_learning, small_beta, spectrum,
+               training_algorithms, weight_spectrum, xy_diffusion, xy_fields, xy_spectrum,
+               xy_transitions)
 from .base import Figure, label_run
 
 KINDS = {
@@ -16,6 +17,9 @@ KINDS = {
     "retarded_learning": retarded_learning,
     "diffusion": diffusion,
     "small_beta": small_beta,
+    "training_algorithms": training_algorithms,
+    "weight_spectrum": weight_spectrum,
+    "gaussian_modes": gaussian_modes,
     "xy_spectrum": xy_spectrum,
     "xy_fields": xy_fields,
     "xy_transitions": xy_transitions,

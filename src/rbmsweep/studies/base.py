@@ -17,6 +17,8 @@ A study kind is a module of this package with
 
 import dataclasses
 
+import numpy as np
+
 
 @dataclasses.dataclass(frozen=True)
 class Figure:
@@ -40,6 +42,19 @@ def training_run(spec, samples, test, **options):
     rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **states, **spec.rbm.arguments())
     return train(rbm, samples, test=test if len(test) else None, seed=spec.seed,
                  **options, **spec.train.arguments())
+
+
+def final_rbm(run, spec, epoch=-1):
+    """The RBM of a run's snapshot (default the last), before ``label_run``: the run's unit
+    types and parameters, with that snapshot's weights and fields."""
+    from ..rbm import RBM
+
+    rbm = RBM(n_visible=run.sizes["visible"], seed=spec.seed, **spec.rbm.arguments())
+    snap = run.isel(epoch=epoch)
+    rbm.weights = np.array(snap["weights"].values, dtype=np.float64)
+    rbm.visible_fields = np.array(snap["visible_fields"].values, dtype=np.float64)
+    rbm.hidden_fields = np.array(snap["hidden_fields"].values, dtype=np.float64)
+    return rbm
 
 
 def label_run(run, spec, trains):

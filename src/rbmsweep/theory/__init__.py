@@ -15,7 +15,8 @@ Every public function is re-exported here (``from rbmsweep import theory; theory
 noise edges, which take the paper's ``N / n_samples`` (see :mod:`.xy`).
 """
 
-from .gaussian_rbm import gaussian_mode_fixed_point, gaussian_mode_rhs
+from .gaussian_rbm import (gaussian_mode_fixed_point, gaussian_mode_rhs,
+                           gaussian_optimal_log_likelihood, integrate_gaussian_modes)
 from .ising import (
     bbp_threshold_beta,
     crossover_beta_paper,
@@ -33,6 +34,7 @@ from .random_matrix import (
     sample_spectrum_density,
     sample_spectrum_support,
     silverstein_x,
+    singular_value_edges,
     top_sample_eigenvalue,
 )
 from .small_beta import (
@@ -70,6 +72,7 @@ __all__ = [
     "sample_spectrum_support",
     "top_sample_eigenvalue",
     "sample_spectrum_density",
+    "singular_value_edges",
     # Ising
     "ising_correlation",
     "ising_correlation_matrix",
@@ -103,4 +106,6 @@ __all__ = [
     # Gaussian-Gaussian RBM
     "gaussian_mode_rhs",
     "gaussian_mode_fixed_point",
+    "integrate_gaussian_modes",
+    "gaussian_optimal_log_likelihood",
 ]

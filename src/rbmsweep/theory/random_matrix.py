@@ -55,6 +55,18 @@ def marchenko_pastur_density(x, alpha):
     return np.where(inside, rho, 0.0)
 
 
+def singular_value_edges(sigma, n_rows, n_cols):
+    """Edges of the Marchenko-Pastur bulk of the singular values of an ``n_rows x n_cols``
+    matrix of i.i.d. entries of standard deviation ``sigma`` (docs/physics.md §16.2):
+    ``sigma sqrt(n) (1 -+ sqrt(kappa))`` with ``n = max(n_rows, n_cols)`` and
+    ``kappa = min / max``, i.e. ``sigma |sqrt(n_rows) -+ sqrt(n_cols)|``: the square roots of
+    the Marchenko-Pastur edges of ``W^T W`` ([F17] eqs. 37-38).  Vectorised over ``sigma``."""
+    n, m = max(n_rows, n_cols), min(n_rows, n_cols)
+    low, high = marchenko_pastur_edges(m / n)
+    scale = np.asarray(sigma, dtype=float) * np.sqrt(n)
+    return scale * np.sqrt(low), scale * np.sqrt(high)
+
+
 def bbp_top_eigenvalue(spike, alpha):
     """Top sample eigenvalue for a single population spike over a unit bulk (Baik, Ben Arous
     and Peche 2005, the BBP transition; docs/physics.md §6.2).
