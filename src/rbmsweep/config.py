@@ -45,6 +45,9 @@ MODEL_KEYS = {
 }
 MODEL_REQUIRES = {"ising": ("n_visible", "beta"), "xy": ("n_visible", "beta", "q"),
                   "digits": (), "file": ("path",), "clusters": ("n_visible",)}
+#: data models of which a fresh exact data set can be drawn at every epoch (``train.fresh_data``;
+#: ``rbmsweep.data.fresh``): the ring samplers, not a fixed set such as a file or the digits
+REDRAWABLE_MODELS = ("ising", "xy")
 #: visible units each data model's values allow
 MODEL_VISIBLE = {"ising": ("spin", "bernoulli"), "xy": ("potts",), "digits": ("bernoulli",),
                  "file": ("spin", "bernoulli", "potts", "gaussian"), "clusters": ("gaussian",)}
@@ -480,10 +483,10 @@ def _run_problems(prefix, study, runs):
         if run.rbm.visible_bias_init == "data" and run.rbm.zero_fields:
             problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
                                      "it needs zero_fields: false (the fields are learned)"))
-        if run.train.fresh_data and model not in ("ising", "xy"):
+        if run.train.fresh_data and model not in REDRAWABLE_MODELS:
             problems.append(_problem(f"{prefix}.train.fresh_data", True,
-                                     f"data of model {model} cannot be drawn afresh: only ising "
-                                     "and xy data"))
+                                     f"data of model {model} cannot be drawn afresh: only "
+                                     f"{' and '.join(REDRAWABLE_MODELS)} data"))
         if run.train.batch_size > run.data.n_samples:
             problems.append(_problem(f"{prefix}.train.batch_size", run.train.batch_size,
                                      f"it must be at most the number of training samples "

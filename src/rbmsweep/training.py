@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from .checkpoint import Checkpointer
+from .data import fresh as fresh_sets
 from .kernels import pcd
 from .kernels.random import seed_streams
 from .observables import add_observables
@@ -81,6 +82,15 @@ def _threads(threads):
         numba.set_num_threads(previous)
 
 
+def _fresh_epoch(fresh, epoch, v, rbm):
+    """Epoch ``epoch``'s fresh training set (``fresh_data``), checked to have ``v``'s shape."""
+    samples = rbm._as_configurations(fresh(epoch))
+    if samples.shape != v.shape:
+        raise ValueError(f"fresh_data: epoch {epoch}'s data have shape {samples.shape}; every "
+                         f"epoch needs the shape of the training data, {v.shape}")
+    return samples
+
+
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 
@@ -105,9 +115,14 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     for other arguments is refused), saves its whole state there every ``checkpoint_every``
     (seconds of wall time, default 300, or ``{"epochs": k}``) and deletes it on success; the
     result is bitwise that of an uninterrupted run (``rbmsweep.checkpoint``).
+    ``fresh_data``: unlimited data (docs/physics.md §17.1).  ``False``, or what to draw a fresh
+    training set from at every epoch: ``rbmsweep.data.FreshData(model, n_samples, seed,
+    **keys)`` (epoch e's set from the data seed and e: deterministic and resumable), the data
+    spec as a dict, or any callable ``epoch -> configurations`` of the shape of ``v``.  Epoch
+    e = 1, 2, ... then trains on ``fresh_data(e)``; ``v`` is where the chains start and the
+    log-likelihood's training data.  Data that cannot be redrawn (a file, the digits) raise.
     """
-    if fresh_data:
-        raise NotImplementedError("fresh_data is not implemented yet")
+    fresh = fresh_sets.resolve(fresh_data)
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm: {algorithm!r} is not allowed; allowed: {', '.join(ALGORITHMS)}")
     v = rbm._as_configurations(v)
@@ -141,7 +156,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         checkpoint, checkpoint_every, rbm=rbm, data=v, test=test, algorithm=algorithm,
         gibbs_steps=int(gibbs_steps), learning_rate=float(learning_rate),
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
-        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision)
+        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision,
+        **({} if fresh is None else {"fresh_data": fresh_sets.describe(fresh)}))
     state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
@@ -171,7 +187,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         epoch_kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
-            epoch_kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+            epoch_data = v if fresh is None else _fresh_epoch(fresh, epoch, v, rbm)
+            epoch_kernel(epoch_data, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
                          chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
                          int(batch_size), int(gibbs_steps), algorithm == "pcd", learn_fields,
                          learn_fields, n_threads, work_weights)
@@ -215,6 +232,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
                "log_likelihood": int(log_likelihood), "precision": precision,
                "visible": rbm.visible.name, "hidden": rbm.hidden.name,
                "zero_fields": int(rbm.zero_fields),
+               "fresh_data": "" if fresh is None else json.dumps(fresh_sets.describe(fresh)),
                # wall time is an attribute, not a variable: cubes must be reproducible
                "train_seconds": time.perf_counter() - started},
     )

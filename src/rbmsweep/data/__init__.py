@@ -1,5 +1,6 @@
 """Training data for the RBMs: exact samples of 1D Ising and Potts/XY rings (``rings``, with the
-exact conditioning in ``conditioning``), user files and digits (``files``).
+exact conditioning in ``conditioning``), user files and digits (``files``), and a fresh data set
+at every epoch for unlimited data (``fresh``).
 
 The ring samplers are exact (no MCMC, no burn-in; docs/physics.md §2).  On a ring of N sites the N
 differences between neighbours, ``d_i = σ_{i+1} − σ_i mod q`` (σ_{N+1} = σ_1), are i.i.d. with
@@ -17,6 +18,7 @@ blocks of 1024, block b from stream b of the seed).
 import numpy as np
 
 from .files import digits, load_samples
+from .fresh import FreshData
 from .rings import KERNELS, angular_kernel, ising_chain, ising_correlations, potts_chain, xy_chain
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "load_samples",
     "digits",
     "make_dataset",
+    "FreshData",
     "KERNELS",
     "MODELS",
 ]

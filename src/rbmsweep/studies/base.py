@@ -28,13 +28,17 @@ class Figure:
 
 def training_run(spec, samples, test, **options):
     """Train the RBM of one run and return its dataset (``rbmsweep.training.train``;
-    ``options``: its ``checkpoint`` and ``checkpoint_every``)."""
+    ``options``: its ``checkpoint`` and ``checkpoint_every``).  With ``train.fresh_data`` every
+    epoch trains on a fresh set of the run's data model (``rbmsweep.data.FreshData``)."""
     from ..rbm import RBM
     from ..training import train
 
+    arguments = spec.train.arguments()
+    if arguments.get("fresh_data"):  # unlimited data: a fresh set of the run's data model
+        arguments["fresh_data"] = spec.data.arguments()
     rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **spec.rbm.arguments())
     return train(rbm, samples, test=test if len(test) else None, seed=spec.seed,
-                 **options, **spec.train.arguments())
+                 **options, **arguments)
 
 
 def label_run(run, spec, trains):
