@@ -1,7 +1,8 @@
 """Observables of trained weights, per snapshot of a run (docs/physics.md §5).
 
 ``ring``: the receptive field of one hidden unit on the ring (centre, width, order parameters)
-and the ring's geometry; ``add_observables`` maps the per-unit observables over every snapshot
+and the ring's geometry; ``translation``: moving a profile along the ring, its translation mode
+and the centre that matches a template (§17.2); ``add_observables`` maps the per-unit observables over every snapshot
 and hidden unit of a run with xarray, and adds the singular values of each snapshot's weights.
 """
 

@@ -31,7 +31,10 @@ def top_eigenvalue(inputs, output):
             axis.plot(alpha, entry["marchenko_pastur_edge"], "--", color="0.5",
                       label="MP edge $(1+\\sqrt{\\alpha})^2$")
             axis.plot(alpha, entry["silverstein_top_eigenvalue"], "-", color="C0",
-                      label="Ising band (Silverstein)")
+                      label="Ising band, N → ∞ (Silverstein)")
+            if "finite_size_top_eigenvalue" in entry:
+                axis.plot(alpha, entry["finite_size_top_eigenvalue"], "-", color="C1", lw=1.6,
+                          label=f"finite N = {crossover.attrs['n_visible']} (§17.3)")
             axis.plot(alpha, entry["bbp_top_eigenvalue"], "-.", color="C3",
                       label="single spike (BBP)")
             axis.axhline(float(entry["signal_eigenvalue"]), ls=":", color="C2",

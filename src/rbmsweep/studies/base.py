@@ -9,7 +9,17 @@ A study kind is a module of this package with
   ``checkpoint_every``: they do not change the result), ignored by kinds that do not train;
 - ``AGGREGATES``: ``results/<study>/<name>.nc`` computed from the study's cube, by name;
 - ``FIGURES``: ``results/<study>/figures/<name>.png``, by name: what each is drawn from and
-  the plotting function that draws it (``Figure``).
+  the plotting function that draws it (``Figure``);
+- ``CLAIMS`` (optional): the paper's claims that a study of the kind can check, as ``Claim``
+  entries (``rbmsweep.reproduction`` evaluates them into ``results/reproduction.md``).
+
+Adding a row to the reproduction table is adding a ``Claim`` to the kind's ``CLAIMS``: the
+claim in words, the figure, the paper's value where it gives one, the aggregates it reads and a
+``check(aggregates) -> Outcome`` that returns what was measured and whether it passes
+(``passed=None`` when the study does not measure it, e.g. a diffusion study without fresh data
+for a fresh-data claim; the reason goes in ``measured``).  ``aggregates`` maps each name of
+``needs`` to the study's opened aggregate (an ``xarray.Dataset``).  A check reads the
+aggregates only, never the cube, and never raises for a study it does not apply to.
 """
 
 import dataclasses
@@ -24,6 +34,30 @@ class Figure:
 
     source: str
     draw: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What a claim's check found: ``measured`` in words (with numbers and errors) and
+    ``passed`` (True, False, or None when the study does not measure the claim)."""
+
+    measured: str
+    passed: bool | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """One claim of a paper that a study kind can check (a row of the reproduction table):
+    ``claim`` in words, ``figure`` (e.g. "HTCM20 Fig. 5b"), ``paper`` (the paper's value or
+    statement, "" where it gives none), ``needs`` (the kind's aggregates it reads) and
+    ``check(aggregates) -> Outcome``; ``criterion`` says in words when it passes."""
+
+    claim: str
+    figure: str
+    paper: str
+    criterion: str
+    needs: tuple
+    check: object
 
 
 def training_run(spec, samples, test, **options):

@@ -164,3 +164,41 @@ def ising_mode_fourth_moments(beta, n_visible):
     k = sites[:, None]
     kp = sites[None, :]
     return transform[(-k) % n, kp, (-kp) % n].real / n
+
+
+
+def ising_top_eigenvalue(beta, alpha, n_visible):
+    """The finite-N prediction of the mean top eigenvalue of the correlation matrix of
+    n = N/α Ising samples (docs/physics.md §17.3): ``finite_size.finite_size_top_eigenvalue``
+    with the ring's population (:func:`ising_population_eigenvalues`) and its exact fourth
+    moments (:func:`ising_mode_fourth_moments`).  Vectorised over ``alpha``."""
+    from .finite_size import circulant_gaussian_fourth_moments, finite_size_top_eigenvalue
+
+    population = ising_population_eigenvalues(beta, n_visible)
+    return finite_size_top_eigenvalue(population, alpha, ising_mode_fourth_moments(
+        beta, n_visible), circulant_gaussian_fourth_moments(population))
+
+
+def noise_edge_departure_beta(alpha, n_visible, beta_max=3.0):
+    """The β at which the finite-N prediction of the top eigenvalue (:func:`ising_top_eigenvalue`)
+    leaves the noise edge: where it exceeds its β = 0 value by one standard deviation of the
+    Tracy–Widom fluctuations of that edge, TW1_STD × σ(β = 0) (docs/physics.md §17.4).  Below it
+    the top eigenvalue of n = N/α samples cannot be told from that of independent spins.  NaN if
+    it does not within ``beta_max``.  Vectorised over ``alpha``."""
+    from scipy import optimize
+
+    from .finite_size import TW1_STD, top_eigenvalue_parts
+
+    n = int(n_visible)
+    out = []
+    for alpha_value in np.atleast_1d(np.asarray(alpha, dtype=float)).ravel():
+        noise = ising_top_eigenvalue(0.0, alpha_value, n)
+        _, (_, sigma) = top_eigenvalue_parts(np.ones(n), alpha_value)
+        level = noise + TW1_STD * sigma
+
+        def excess(beta):
+            return ising_top_eigenvalue(beta, alpha_value, n) - level
+
+        out.append(optimize.brentq(excess, 0.0, beta_max, xtol=1e-4)
+                   if excess(beta_max) > 0 else np.nan)
+    return np.array(out).reshape(np.shape(alpha))[()]
