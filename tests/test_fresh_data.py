@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from rbmsweep import RBM, data, theory, train
-from rbmsweep.config import ConfigError, expand, validate
+from rbmsweep.config import expand
+from rbmsweep.validation import ConfigError, validate
 from rbmsweep.data import FreshData
 from rbmsweep.studies import KINDS
 
