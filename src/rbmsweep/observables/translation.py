@@ -13,6 +13,8 @@ wave number, the Nyquist mode of an even N dropped: its derivative is not real).
 
 import numpy as np
 
+from .ring import FLAT_TOLERANCE
+
 
 def _wave_numbers(n_sites):
     return np.fft.fftfreq(n_sites, d=1.0 / n_sites)  # 0, 1, ..., -1 (signed)
@@ -44,7 +46,8 @@ def matched_center(profile, template, guess=None, iterations=30):
     ``template`` t (both length N): the coordinate of w along the template's translation mode
     (at the optimum, w is orthogonal to ∂t(i − x)/∂x).  The best integer shift by FFT
     cross-correlation (or ``guess``), then Newton's method on the overlap's Fourier series;
-    NaN if the profile or the template has no finite overlap."""
+    NaN if the profile or the template is not finite, or the overlap does not depend on the
+    shift (a flat profile; ``ring.FLAT_TOLERANCE``)."""
     w = np.asarray(profile, dtype=float)
     t = np.asarray(template, dtype=float)
     if not (np.all(np.isfinite(w)) and np.all(np.isfinite(t))) or not np.any(t):
@@ -53,6 +56,8 @@ def matched_center(profile, template, guess=None, iterations=30):
     k = _wave_numbers(n_sites)
     spectrum = np.fft.fft(w) * np.conj(np.fft.fft(t)) / n_sites  # overlap(x) = Σ_k s_k e^{2πikx/N}
     overlap = np.fft.ifft(spectrum).real * n_sites
+    if not np.ptp(overlap) > FLAT_TOLERANCE * np.sum(np.abs(w)) * np.max(np.abs(t)):
+        return np.nan  # a flat profile (or all zero): no shift is better than another
     x = float(np.argmax(overlap)) if guess is None or not np.isfinite(guess) else float(guess)
     omega = 2j * np.pi * k / n_sites
     for _ in range(iterations):

@@ -32,9 +32,9 @@ def top_eigenvalue(inputs, output):
                       label="MP edge $(1+\\sqrt{\\alpha})^2$")
             axis.plot(alpha, entry["silverstein_top_eigenvalue"], "-", color="C0",
                       label="Ising band, N → ∞ (Silverstein)")
-            if "finite_size_top_eigenvalue" in entry:
-                axis.plot(alpha, entry["finite_size_top_eigenvalue"], "-", color="C1", lw=1.6,
-                          label=f"finite N = {crossover.attrs['n_visible']} (§17.3)")
+            if "finite_size_curve" in entry:
+                axis.plot(entry["alpha_curve"], entry["finite_size_curve"], "-", color="C1",
+                          lw=1.6, label=f"finite N = {crossover.attrs['n_visible']} (§17.3)")
             axis.plot(alpha, entry["bbp_top_eigenvalue"], "-.", color="C3",
                       label="single spike (BBP)")
             axis.axhline(float(entry["signal_eigenvalue"]), ls=":", color="C2",

@@ -2,17 +2,20 @@
 retarded-learning transition (docs/physics.md §17.4) — a helper of the retarded_learning
 kind, not a kind.
 
-Along the axis x (β at fixed α, or log α at fixed β), the values of every run are fitted by
-the logistic step
+Along the axis x (β at fixed α, or log α at fixed β), the logarithm of an order parameter goes
+from the noise level of an overfitting RBM to the level of a place field, and keeps growing
+slowly as the field widens with the correlation length.  The runs' values are fitted by the
+logistic step
 
-    y(x) = low + (high − low) / (1 + exp(−(x − x_mid) / width)),
+    log y(x) = low + (high − low) / (1 + exp(−(x − x_mid) / width)),
 
-by least squares over all runs (``scipy.optimize.curve_fit``).  The boundary is the midpoint
-x_mid; its error is the jackknife over the runs' seeds (the fit repeated leaving out one seed
-at a time: s.e.² = (n − 1)/n Σ (x_mid,i − mean)²), so that it is the spread between data sets
-that sets it.  A step needs at least 5 points along x and 2 seeds; a fit whose rise
-high − low is not at least ``MIN_RISE`` standard errors of the mean values above zero has no
-midpoint (NaN): the order parameter did not rise within the grid.
+with ``low`` and ``high`` the mean log y at the first and last grid points and (x_mid, width)
+fitted by least squares over all runs (``scipy.optimize.curve_fit``): the boundary is the
+midpoint x_mid, where log y is halfway between the two plateaus.  Its error is the jackknife
+over the runs' seeds (the fit repeated leaving out one seed at a time: s.e.² = (n − 1)/n
+Σ (x_mid,i − mean)²), so that it is the spread between data sets that sets it.  A step needs at
+least 5 points along x and 2 seeds; one whose rise high − low is not ``MIN_RISE`` standard
+errors above zero has no midpoint (NaN): the order parameter did not rise within the grid.
 """
 
 import numpy as np
@@ -32,26 +35,29 @@ def logistic_step(x, low, high, mid, width):
 
 
 def _fit(x, y):
-    """(low, high, mid, width) of the logistic step through the points (x, y), or NaN."""
+    """(low, high, mid, width) of the logistic step through the points (x, y): low and high
+    the mean y at the first and last grid points, mid and width fitted; NaN if it fails."""
     good = np.isfinite(x) & np.isfinite(y)
     x, y = x[good], y[good]
-    if np.unique(x).size < MIN_POINTS:
-        return np.full(4, np.nan)
     grid = np.unique(x)
-    means = np.array([y[x == value].mean() for value in grid])
-    low, high = means[0], means[-1]
+    if grid.size < MIN_POINTS:
+        return np.full(4, np.nan)
+    low, high = y[x == grid[0]].mean(), y[x == grid[-1]].mean()
     span = grid[-1] - grid[0]
-    halfway = low + 0.5 * (high - low)
-    above = np.flatnonzero((means - halfway) * np.sign(high - low) >= 0)
-    guess_mid = grid[above[0]] if above.size else grid[len(grid) // 2]
+    means = np.array([y[x == value].mean() for value in grid])
+    above = np.flatnonzero((means - 0.5 * (low + high)) * np.sign(high - low) >= 0)
+    guess = grid[above[0]] if above.size else grid[len(grid) // 2]
+
+    def step(x, mid, width):
+        return logistic_step(x, low, high, mid, width)
+
     try:
-        parameters, _ = optimize.curve_fit(
-            logistic_step, x, y, p0=[low, high, guess_mid, span / 10],
-            bounds=([-np.inf, -np.inf, grid[0] - span, span / 1000],
-                    [np.inf, np.inf, grid[-1] + span, span]), maxfev=20_000)
+        (mid, width), _ = optimize.curve_fit(
+            step, x, y, p0=[guess, span / 10], bounds=([grid[0], span / 200], [grid[-1], span]),
+            maxfev=20_000)
     except (RuntimeError, ValueError):
         return np.full(4, np.nan)
-    return parameters
+    return np.array([low, high, mid, width])
 
 
 def step_midpoint(x, y, seed_index):
@@ -88,11 +94,12 @@ def _midpoint_over(values, coordinate, seeds):
 
 
 def boundary(values, axis, log=False):
-    """Where ``values`` (a DataArray with dims ``axis``, ``seed`` and possibly others such as
-    ``hidden``, pooled) rises along ``axis``, per value of its remaining sweep dims
-    (docs/physics.md §17.4): a Dataset of ``midpoint``, ``midpoint_stderr``, ``rise``,
-    ``rise_stderr``.  ``log``: fit along log(axis) and return the midpoint back in the axis'
-    units (its error propagated)."""
+    """Where ``values`` (a positive order parameter: a DataArray with dims ``axis``, ``seed``
+    and possibly ``hidden``, pooled) rises along ``axis``, per value of its remaining sweep dims
+    (docs/physics.md §17.4): the logistic step of log(values), a Dataset of ``midpoint``,
+    ``midpoint_stderr``, ``rise`` (of log y) and ``rise_stderr``.  ``log``: fit along
+    log(axis) and return the midpoint in the axis' units (its error propagated)."""
+    values = np.log(values.where(values > 0))
     pooled = ["hidden"] if "hidden" in values.dims else []  # the units of a run, together
     other = [dim for dim in values.dims if dim not in (axis, "seed", *pooled)]
     ordered = values.transpose(*other, axis, "seed", *pooled)

@@ -13,6 +13,9 @@ from .base import Claim, Figure, Outcome
 
 TRAINS = False
 
+#: points of the finite-N prediction's curve over alpha
+CURVE_POINTS = 40
+
 
 def correlation_spectrum(samples):
     """Eigenvalues (descending) and eigenvectors of C_ij = ⟨v_i v_j⟩_data (HTCM20 eq. 23)."""
@@ -63,6 +66,9 @@ def crossover(cube):
     samples = samples.isel(seed=0).transpose("beta", "alpha").values
     finite = np.array([theory.ising_top_eigenvalue(b, n_visible / samples[i], n_visible)
                        for i, b in enumerate(beta)])
+    # and as a curve over alpha, for the figure
+    curve_alpha = np.geomspace(alpha.min(), alpha.max(), CURVE_POINTS)
+    curve = np.array([theory.ising_top_eigenvalue(b, curve_alpha, n_visible) for b in beta])
     out = xr.Dataset(
         {
             "top_eigenvalue": cube["top_eigenvalue"],
@@ -77,12 +83,15 @@ def crossover(cube):
                                    theory.bbp_top_eigenvalue(signal[:, None], alpha[None, :])),
             "silverstein_top_eigenvalue": (("beta", "alpha"), silverstein),
             "finite_size_top_eigenvalue": (("beta", "alpha"), finite),
+            "finite_size_curve": (("beta", "alpha_curve"), curve),
             "crossover_beta_paper": ("alpha", theory.crossover_beta_paper(alpha)),
             "bbp_threshold_beta": ("alpha", theory.bbp_threshold_beta(alpha)),
         },
         attrs={"description": "top eigenvalue of the data correlation matrix vs predictions "
                               "(paper Fig. 12)", "n_visible": n_visible},
     )
+    out = out.assign_coords(alpha_curve=("alpha_curve", curve_alpha, {
+        "long_name": "alpha = N / samples of the prediction curve", "units": "1"}))
     out["finite_size_deviation"] = out["top_eigenvalue_mean"] / out["finite_size_top_eigenvalue"] - 1
     out["finite_size_deviation_stderr"] = (out["top_eigenvalue_std"] / np.sqrt(
         cube["top_eigenvalue"].count("seed")) / out["finite_size_top_eigenvalue"])
@@ -99,6 +108,7 @@ def crossover(cube):
         "finite_size_top_eigenvalue": "mean top eigenvalue at finite N: outlier or bulk edge "
                                       "with its Tracy-Widom shift, Ising fourth moments "
                                       "(docs/physics.md 17.3)",
+        "finite_size_curve": "the finite-N prediction on a fine grid of alpha",
         "finite_size_deviation": "measured mean / finite-N prediction - 1",
         "finite_size_deviation_stderr": "standard error of that deviation over data seeds",
         "crossover_beta_paper": "paper's crossover beta_c = log(1+sqrt(alpha)) (eq. 26)",
