@@ -20,7 +20,11 @@ ALPHAS = (0.01, 0.1, 0.5, 2.0)
 #: grid points where the theory misses the tolerance (measured on these seeds, 2026-12-03):
 #: large alpha and strong correlations, where the first-order corrections for ±1 spins are not
 #: enough (docs/physics.md §17.3 gives the worst deviations)
-KNOWN_MISSES = {}
+KNOWN_MISSES = {
+    (50, 0.65, 0.5): "+3.3% (predicted 5.13, measured 4.96 ± 0.03)",
+    (50, 1.0, 2.0): "+3.2%, large alpha and strong correlations",
+    (100, 1.0, 2.0): "+3.2%, large alpha and strong correlations",
+}
 
 
 @functools.lru_cache(maxsize=None)
