@@ -69,18 +69,19 @@ def model_samples(weights, visible_fields, hidden_fields, visible_unit, hidden_u
 
 
 def point_prediction(weights, visible_fields, hidden_fields, templates, centers, learning_rate,
-                     batch_size, n_chains, *, data, visible_unit, hidden_unit):
+                     batch_size, n_chains, beta, *, data, visible_unit, hidden_unit):
     """The prediction at one sweep point (docs/physics.md §17.2).  ``weights`` (seed, epoch,
     visible, hidden), ``visible_fields`` (seed, epoch, visible), ``hidden_fields`` (seed, epoch,
     hidden): the snapshots after the transient; ``templates`` (seed, hidden, visible);
-    ``centers`` (seed, hidden, epoch): matched centres; ``data``: the data spec of
-    ``rbmsweep.data.make_dataset`` (model, n_visible, beta, …).  Returns the ``QUANTITIES``:
+    ``centers`` (seed, hidden, epoch): matched centres; ``beta`` and ``data`` (the other keys
+    of ``rbmsweep.data.make_dataset``: model, n_visible): the data model.  Returns the ``QUANTITIES``:
     D per update for lone units and for the rigid pattern, and the mean |t|², Var_data and
     Var_chains of the lone units."""
     from ..data import make_dataset
 
     n_seeds, n_epochs, n_visible, _ = weights.shape
-    samples = make_dataset(n_samples=SAMPLES, n_test=0, seed=SEED, **data)[0].astype(float)
+    samples = make_dataset(n_samples=SAMPLES, n_test=0, seed=SEED, beta=float(beta),
+                           **data)[0].astype(float)
     unit, rigid, norms, data_var, chain_var = [], [], [], [], []
     picks = np.unique(np.linspace(0, n_epochs - 1, SNAPSHOTS).round().astype(int))
     for seed in range(min(RUNS, n_seeds)):
@@ -136,12 +137,13 @@ def predicted_diffusion(cube, templates, centers, start, axes):
     if reason:
         nan = xr.full_like(template, np.nan, dtype=float)
         return xr.Dataset({name: nan for name in QUANTITIES}, attrs={"prediction": reason})
-    data_keys = [key for key in ("n_visible", "beta") if key in cube.coords]
-    if any(key in axes for key in data_keys):
-        raise ValueError("the Langevin prediction needs one n_visible and beta per study")
-    data = {"model": "ising", **{key: cube[key].values.item() for key in data_keys}}
-    learning_rate, batch_size = (run_parameter(cube, name, template)
-                                 for name in ("learning_rate", "batch_size"))
+    if "n_visible" in axes:
+        nan = xr.full_like(template, np.nan, dtype=float)
+        return xr.Dataset({name: nan for name in QUANTITIES},
+                          attrs={"prediction": "no prediction when n_visible is swept"})
+    data = {"model": "ising", "n_visible": int(cube.sizes["visible"])}
+    learning_rate, batch_size, beta = (run_parameter(cube, name, template)
+                                       for name in ("learning_rate", "batch_size", "beta"))
     n_chains = (run_parameter(cube, "n_chains", template) if "n_chains" in cube.coords
                 else batch_size)
     after = {"epoch": slice(start, None)}
@@ -152,12 +154,12 @@ def predicted_diffusion(cube, templates, centers, start, axes):
         cube["hidden_fields"].isel(after).transpose(*axes, "seed", "epoch", "hidden"),
         templates.transpose(*axes, "seed", "hidden", "visible"),
         centers.isel(after).transpose(*axes, "seed", "hidden", "epoch"),
-        learning_rate, batch_size, n_chains,
+        learning_rate, batch_size, n_chains, beta,
         kwargs={"data": data, "visible_unit": scalars["visible_unit"],
                 "hidden_unit": scalars["hidden_unit"]},
         input_core_dims=[["seed", "epoch", "visible", "hidden"], ["seed", "epoch", "visible"],
                          ["seed", "epoch", "hidden"], ["seed", "hidden", "visible"],
-                         ["seed", "hidden", "epoch"], [], [], []],
+                         ["seed", "hidden", "epoch"], [], [], [], []],
         output_core_dims=[["quantity"]], vectorize=True)
     values = values.assign_coords(quantity=list(QUANTITIES))
     return xr.Dataset({name: values.sel(quantity=name, drop=True) for name in QUANTITIES},
