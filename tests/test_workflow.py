@@ -46,6 +46,16 @@ def test_every_output_of_every_study_is_made(finished):
             if path.suffix == ".png":
                 assert path.stat().st_size > 5000, path
     assert not list(finished.rglob("*.tmp"))  # no half-written file left behind
+    # the reproduction table: a section per study, a row per claim of its kind, no ERROR
+    table = (finished / "results" / "reproduction.md").read_text()
+    for name, study in config["studies"].items():
+        assert f"## {name} (kind {study_kind(name, study)})" in table
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line
+            and not line.startswith("| claim")]
+    assert len(rows) == sum(len(studies.claims(study_kind(name, study)))
+                            for name, study in config["studies"].items())
+    assert "ERROR" not in table
+    assert (finished / "results" / "reproduction.html").stat().st_size > 1000
 
 
 def test_cube_has_the_contracted_variables(finished):
