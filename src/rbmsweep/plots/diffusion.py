@@ -259,6 +259,7 @@ def prediction(inputs, output):
             if r["n_hidden"] > 1:
                 axis.errorbar(r["predicted_rigid"], r["time"], r["time_err"], fmt="o", mfc="none",
                               color=color, ms=5, capsize=2)
+                values.append(r["predicted_rigid"])
             values += [r["predicted_unit"], r["time"]]
         values = np.array([v for v in values if v > 0])
         span = np.array([values.min() / 2, values.max() * 2])

@@ -166,9 +166,12 @@ def check_finite_size(aggregates):
     worst = abs(deviation).max()
     where = deviation.where(abs(deviation) == worst, drop=True)
     beta, alpha = float(where["beta"].values[0]), float(where["alpha"].values[0])
-    return Outcome(f"largest |measured / predicted - 1| = {100 * float(worst):.1f}% (beta "
-                   f"{beta:g}, alpha {alpha:g}; N = {crossover.attrs['n_visible']})",
-                   bool(float(worst) <= 0.03))
+    stderr = float(crossover["finite_size_deviation_stderr"].sel(beta=beta, alpha=alpha))
+    within = abs(deviation) <= 0.03 + 2 * crossover["finite_size_deviation_stderr"]
+    return Outcome(f"largest |measured / predicted - 1| = {100 * float(worst):.1f}% ± "
+                   f"{100 * stderr:.1f}% (beta {beta:g}, alpha {alpha:g}; N = "
+                   f"{crossover.attrs['n_visible']}); {int(within.sum())} of {within.size} "
+                   "points within 3% + 2 s.e.", bool(within.all()))
 
 
 CLAIMS = (
@@ -181,5 +184,6 @@ CLAIMS = (
           "within 5% at the largest beta and smallest alpha", ("crossover",), check_signal),
     Claim("(beyond the paper) the finite-N prediction of the top eigenvalue: outliers, "
           "Tracy-Widom-shifted edge, Ising fourth moments", "docs/physics.md §17.3", "",
-          "every (beta, alpha) within 3%", ("crossover",), check_finite_size),
+          "every (beta, alpha) within 3% (+ 2 s.e. of the measured mean)", ("crossover",),
+          check_finite_size),
 )
