@@ -40,7 +40,9 @@ def top_eigenvalue(inputs, output):
             axis.axhline(float(entry["signal_eigenvalue"]), ls=":", color="C2",
                          label="$\\Lambda_{Ising}$")
             axis.set(xscale="log", title=f"β = {beta:g}", xlabel="α = N / samples",
-                     ylabel="top eigenvalue")
+                     ylabel="top eigenvalue", xlim=(alpha.min() / 1.3, max(
+                         alpha.max(), float(crossover["alpha_curve"].max())
+                         if "alpha_curve" in crossover else 0.0) * 1.3))
         axes[0].legend(fontsize=6)
     save(figure, output)
 

@@ -13,8 +13,9 @@ from .base import Claim, Figure, Outcome
 
 TRAINS = False
 
-#: points of the finite-N prediction's curve over alpha
+#: points of the finite-N prediction's curve over alpha, and the alpha it reaches at least
 CURVE_POINTS = 40
+CURVE_ALPHA_MAX = 2.0
 
 
 def correlation_spectrum(samples):
@@ -67,7 +68,7 @@ def crossover(cube):
     finite = np.array([theory.ising_top_eigenvalue(b, n_visible / samples[i], n_visible)
                        for i, b in enumerate(beta)])
     # and as a curve over alpha, for the figure
-    curve_alpha = np.geomspace(alpha.min(), alpha.max(), CURVE_POINTS)
+    curve_alpha = np.geomspace(alpha.min(), max(alpha.max(), CURVE_ALPHA_MAX), CURVE_POINTS)
     curve = np.array([theory.ising_top_eigenvalue(b, curve_alpha, n_visible) for b in beta])
     out = xr.Dataset(
         {
