@@ -3,7 +3,9 @@ and how long a later process takes to load them from it.
 
 Each measurement is a fresh process with ``NUMBA_CACHE_DIR`` pointing at a new, empty folder
 (compile), then a second process on the same folder (load), both timing one short ``train``
-call (spin PCD-20, N = 100, M = 3) or one data set; peak RSS from ``os.wait4``.
+call (spin PCD-20, N = 100, M = 3; Potts q = 10 × one double-well unit with its exact
+log-likelihood, the general kernels of docs/physics.md §12.5) or one data set; peak RSS from
+``os.wait4``.
 
     python benchmarks/bench_compile.py            # the table (~1 min)
     python benchmarks/bench_compile.py --small    # CI: one small kernel, checks the outputs
@@ -23,6 +25,17 @@ v = np.where(np.random.default_rng(0).random((200, 100)) < 0.5, 1, -1).astype(np
 started = time.perf_counter()
 train(RBM(100, 3, visible="spin", hidden="spin", seed=0), v, gibbs_steps=20, batch_size=10,
       epochs=1, log_likelihood=False)
+print(time.perf_counter() - started)
+"""
+
+POTTS = """
+import time, numpy as np
+from rbmsweep import RBM
+from rbmsweep.training import train
+v = np.random.default_rng(0).integers(0, 10, (200, 100)).astype(np.int8)
+started = time.perf_counter()
+train(RBM(100, 1, visible="potts", q=10, hidden="double_well", theta=-2.0, seed=0), v,
+      gibbs_steps=20, batch_size=10, epochs=1, snapshots=[0, 1])
 print(time.perf_counter() - started)
 """
 
@@ -62,7 +75,8 @@ def main():
     parser.add_argument("--small", action="store_true", help="CI: one small kernel")
     args = parser.parse_args()
     cases = [("vecmath.sigmoid_array", SMALL)] if args.small else [
-        ("train(): PCD-20 epoch kernel", TRAIN), ("data.ising_chain sampler", DATA)]
+        ("train(): PCD-20 epoch kernel", TRAIN),
+        ("train(): Potts × double well", POTTS), ("data.ising_chain sampler", DATA)]
     print(f"{'first call of':<32}{'compile s':>10}{'RSS MB':>8}{'cached s':>10}{'RSS MB':>8}")
     for name, code in cases:
         with tempfile.TemporaryDirectory() as cache:

@@ -1,4 +1,5 @@
 """Every benchmark of issue 4 in one command, one table each: training (bench_training.py),
+Potts training against numpy (bench_potts.py),
 the exact data samplers (bench_samplers.py), peak memory of a 10^6-sample job
 (bench_memory.py), the share of a 100-run sweep's wall time spent computing
 (bench_sweep.py), the kernels' compilation into an empty cache (bench_compile.py) and
@@ -26,8 +27,8 @@ def run(script, args):
 def main(argv):
     small = "--small" in argv
     failed = run("bench_training.py", argv)
-    for script in ("bench_samplers.py", "bench_memory.py", "bench_sweep.py", "bench_compile.py",
-                   "bench_rates.py"):
+    for script in ("bench_potts.py", "bench_samplers.py", "bench_memory.py", "bench_sweep.py",
+                   "bench_compile.py", "bench_rates.py"):
         failed |= run(script, ["--small"] if small else [])
     sys.exit(1 if failed else 0)
 

@@ -332,6 +332,7 @@ def test_benchmarks_small_mode_runs():
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bench_training --small: outputs OK" in result.stdout
+    assert "bench_potts --small: outputs OK" in result.stdout
     assert "bench_samplers --small: outputs OK" in result.stdout
     assert "bench_memory --small: outputs OK" in result.stdout
     assert "bench_sweep --small: outputs OK" in result.stdout

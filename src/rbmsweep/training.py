@@ -1,10 +1,12 @@
 """Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), whole epochs
-in compiled code (``kernels.pcd``), weight snapshots on a log-spaced plus linear epoch grid
-(``rbmsweep.snapshots``).
+in compiled code (``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for Potts,
+Gaussian and double-well units, docs/physics.md §12.5), weight snapshots on a log-spaced plus
+linear epoch grid (``rbmsweep.snapshots``).
 
-``train`` returns the run as an ``xarray.Dataset``: snapshots of the parameters, the
-log-likelihood of train and test data, the observables of ``rbmsweep.observables``, and in its
-attributes every hyperparameter as resolved (with the updates per epoch).
+``train`` returns the run as an ``xarray.Dataset`` (``rbmsweep.history``): snapshots of the
+parameters, the log-likelihood of train and test data with the estimator that produced it, the
+observables of ``rbmsweep.observables``, and in its attributes every hyperparameter as resolved
+(with the updates per epoch) and ``stop_reason`` ("" unless training had to stop early).
 """
 
 import contextlib
@@ -16,11 +18,12 @@ from types import MappingProxyType
 
 import numba
 import numpy as np
-import xarray as xr
 
+from . import likelihood
 from .checkpoint import Checkpointer
 from .data import fresh as fresh_sets
-from .kernels import pcd
+from .history import history, snapshot, unit_attrs
+from .kernels import general_pcd, pcd
 from .kernels.random import seed_streams
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
@@ -91,6 +94,62 @@ def _fresh_epoch(fresh, epoch, v, rbm):
     return samples
 
 
+def _copies(rbm, chains, chain_states):
+    return (rbm.weights.copy(), rbm.visible_fields.copy(), rbm.hidden_fields.copy(),
+            chains.copy(), chain_states.copy())
+
+
+def _restore(saved, rbm, chains, chain_states):
+    for live, copy in zip((rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                           chain_states), saved):
+        live[...] = copy
+
+
+def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_size,
+                  gibbs_steps, learn_fields, n_threads, precision):
+    """A function ``(order, epoch, data=v) -> stop reason`` ("" to go on) that trains one epoch
+    in place on ``data``: ``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for
+    the others (docs/physics.md §4, §12.5)."""
+    persistent = algorithm == "pcd"
+    if rbm._binary:
+        # float32 products: a float32 copy of the weights, refreshed by the kernel per update
+        work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+        # the serial kernel avoids the thread pool's cost per mini-batch
+        kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+
+        def run_binary(order, epoch, data=v):
+            kernel(data, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                   chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
+                   int(batch_size), int(gibbs_steps), persistent, learn_fields, learn_fields,
+                   n_threads, work_weights)
+            if not np.all(np.isfinite(rbm.weights)):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the weights are no longer finite "
+                    f"(learning_rate={learning_rate}); lower the learning rate")
+            return ""
+        return run_binary
+    kernel = (general_pcd.train_epoch_serial if n_threads == 1
+              else general_pcd.train_epoch_parallel)
+
+    def run_general(order, epoch, data=v):
+        done = kernel(data, order, rbm.weights3, rbm.fields2, rbm.hidden_fields, chains,
+                      chain_states, rbm.visible.code, rbm.visible.variance, rbm.hidden.code,
+                      rbm.hidden.variance, rbm.hidden.theta, float(learning_rate),
+                      int(batch_size), int(gibbs_steps), persistent, learn_fields,
+                      learn_fields, n_threads)
+        if done < 0:
+            return (f"epoch {epoch}, update {-done}: the gradient is not finite (the Gibbs "
+                    f"chains ran away; learning_rate={learning_rate}); the parameters are "
+                    f"those of epoch {epoch - 1}")
+        margin = rbm.normalisation_margin()
+        if not margin > 0:
+            return (f"epoch {epoch}: the model is no longer normalisable, σ_v² σ_h² s_max(W)² "
+                    f"= {1 - margin:.6g} ≥ 1 (docs/physics.md §12.4); the parameters are "
+                    f"those of epoch {epoch - 1}")
+        return ""
+    return run_general
+
+
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 
@@ -121,6 +180,12 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     spec as a dict, or any callable ``epoch -> configurations`` of the shape of ``v``.  Epoch
     e = 1, 2, ... then trains on ``fresh_data(e)``; ``v`` is where the chains start and the
     log-likelihood's training data.  Data that cannot be redrawn (a file, the digits) raise.
+
+    Gaussian visible units with real hidden units can leave the normalisable region
+    (docs/physics.md §12.4): then training stops at the end of the last epoch that kept the model
+    normalisable (and its gradients finite), records that epoch, and says why in the run's
+    ``stop_reason`` attribute; binary units whose weights stop being finite raise
+    ``FloatingPointError`` (lower the learning rate).
     """
     fresh = fresh_sets.resolve(fresh_data)
     if algorithm not in ALGORITHMS:
@@ -135,15 +200,20 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         raise ValueError(f"batch_size: {batch_size} is larger than the {n_samples} training samples")
     if precision not in PRECISIONS:
         raise ValueError(f"precision: {precision!r} is not allowed; allowed: {', '.join(PRECISIONS)}")
+    if precision != "float64" and not rbm._binary:
+        raise ValueError(f"precision: {precision!r} is for binary units only; "
+                         f"{rbm.visible.name} × {rbm.hidden.name} units train in float64")
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads: {threads!r} is not allowed; must be an integer ≥ 1")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate: {learning_rate!r} is not allowed; must be a finite number > 0")
+    rbm.check_normalisable()
     test = None if test is None else rbm._as_configurations(test)
     n_chains = int(batch_size if n_chains is None else n_chains)
     epoch_grid = resolve_snapshots(
         dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
-    log_likelihood = log_likelihood and rbm.log_likelihood_is_exact
+    method = likelihood.exact_method(rbm) if log_likelihood else None
+    log_likelihood = method is not None
 
     chain_rng = np.random.default_rng([int(seed), STREAM_CHAINS])
     chains = v[chain_rng.integers(0, n_samples, size=n_chains)].copy()  # start at data points
@@ -161,13 +231,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
-        entry = {"weights": rbm.weights.copy(), "visible_fields": rbm.visible_fields.copy(),
-                 "hidden_fields": rbm.hidden_fields.copy(), "ll_train": np.nan, "ll_test": np.nan}
-        if log_likelihood:
-            log_z = rbm.log_partition()
-            entry["ll_train"] = rbm.log_likelihood(v, log_z)
-            if test is not None:
-                entry["ll_test"] = rbm.log_likelihood(test, log_z)
+        entry = snapshot(rbm, epoch, v, test, method)
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
@@ -178,64 +242,42 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         started -= state.elapsed_seconds
     elif epoch_grid[0] == 0:
         record(0)
-    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible, rbm.n_hidden,
-                            batch_size)
-    # float32 products: a float32 copy of the weights, refreshed by the kernel at every update
-    work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible * rbm.n_states,
+                            rbm.n_hidden, batch_size)
+    stop_reason = ""
     with _threads(int(threads)) as n_threads:
-        # the serial kernel avoids the thread pool's cost per mini-batch
-        epoch_kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+        run_epoch = _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate,
+                                  batch_size, gibbs_steps, learn_fields, n_threads, precision)
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
+            saved = _copies(rbm, chains, chain_states)
             epoch_data = v if fresh is None else _fresh_epoch(fresh, epoch, v, rbm)
-            epoch_kernel(epoch_data, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
-                         chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
-                         int(batch_size), int(gibbs_steps), algorithm == "pcd", learn_fields,
-                         learn_fields, n_threads, work_weights)
-            if not np.all(np.isfinite(rbm.weights)):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch}: the weights are no longer finite "
-                    f"(learning_rate={learning_rate}); lower the learning rate")
+            stop_reason = run_epoch(order, epoch, epoch_data)
+            if stop_reason:  # back to the end of the last epoch, and stop there
+                _restore(saved, rbm, chains, chain_states)
+                log.warning("training stopped: %s", stop_reason)
+                if not records or records[-1]["epoch"] != epoch - 1:
+                    record(epoch - 1)
+                break
             if epoch in epoch_grid:
                 record(epoch)
             if checkpointer is not None and checkpointer.due(epoch):
                 checkpointer.save(epoch, rbm, chains, chain_states, records,
                                   time.perf_counter() - started)
 
-    run = xr.Dataset(
-        {
-            "weights": (("epoch", "visible", "hidden"), np.stack([r["weights"] for r in records]),
-                        {"long_name": "weights w_i,mu", "units": "1"}),
-            "visible_fields": (("epoch", "visible"), np.stack([r["visible_fields"] for r in records]),
-                               {"long_name": "visible fields g_i", "units": "1"}),
-            "hidden_fields": (("epoch", "hidden"), np.stack([r["hidden_fields"] for r in records]),
-                              {"long_name": "hidden fields c_mu", "units": "1"}),
-            "log_likelihood_train": ("epoch", [r["ll_train"] for r in records],
-                                     {"long_name": "mean log-likelihood of the training data",
-                                      "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
-            "log_likelihood_test": ("epoch", [r["ll_test"] for r in records],
-                                    {"long_name": "mean log-likelihood of the test data",
-                                     "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
-        },
-        coords={
-            "epoch": ("epoch", epoch_grid, {"long_name": "training epoch", "units": "epoch"}),
-            "visible": ("visible", np.arange(rbm.n_visible), {"long_name": "visible unit (site)"}),
-            "hidden": ("hidden", np.arange(rbm.n_hidden), {"long_name": "hidden unit"}),
-        },
-        attrs={"algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
-               "learning_rate": float(learning_rate), "batch_size": int(batch_size),
-               "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
-               "n_samples": n_samples,
-               # the last mini-batch of an epoch may be shorter
-               "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
-               "snapshots": json.dumps(epoch_grid.tolist()),
-               "log_likelihood": int(log_likelihood), "precision": precision,
-               "visible": rbm.visible.name, "hidden": rbm.hidden.name,
-               "zero_fields": int(rbm.zero_fields),
-               "fresh_data": "" if fresh is None else json.dumps(fresh_sets.describe(fresh)),
-               # wall time is an attribute, not a variable: cubes must be reproducible
-               "train_seconds": time.perf_counter() - started},
-    )
+    run = history(records, rbm, method, attrs={
+        "algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
+        "learning_rate": float(learning_rate), "batch_size": int(batch_size),
+        "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
+        "n_samples": n_samples,
+        # the last mini-batch of an epoch may be shorter
+        "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
+        "snapshots": json.dumps(epoch_grid.tolist()),
+        "log_likelihood": int(log_likelihood), "precision": precision, **unit_attrs(rbm),
+        "stop_reason": stop_reason,
+        "fresh_data": "" if fresh is None else json.dumps(fresh_sets.describe(fresh)),
+        # wall time is an attribute, not a variable: cubes must be reproducible
+        "train_seconds": time.perf_counter() - started})
     run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {
         "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
     if checkpointer is not None:
