@@ -299,11 +299,13 @@ def test_a_given_config_replaces_the_default_studies(tmp_path):
     result = snakemake_dry_run(tmp_path, mine)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    # 2 beta x 2 seeds: 4 data sets and 4 runs (no seeds_per_job inherited from the default)
-    assert counts == {"sample_data": "4", "run_job": "4", "cube": "1", "aggregate": "1",
-                      "figure": "4", "all": "1", "total": "15"}, result.stdout[-2000:]
+    # 2 beta x 2 seeds: 4 data sets and 4 runs (no seeds_per_job inherited from the default);
+    # the kind's two aggregates, its figures and the reproduction table of its claims
+    assert counts == {"sample_data": "4", "run_job": "4", "cube": "1", "aggregate": "2",
+                      "figure": "4", "reproduction": "1", "all": "1", "total": "17"}, \
+        result.stdout[-2000:]
     assert "results/diffusion/widths.nc" in result.stdout
-    assert not re.search(r"results/(?!diffusion/|data/)", result.stdout)
+    assert not re.search(r"results/(?!diffusion/|data/|reproduction\.)", result.stdout)
 
 
 # -- the data sources and the keys of the new algorithms -----------------------------------

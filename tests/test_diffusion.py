@@ -7,6 +7,7 @@ import pytest
 import xarray as xr
 
 from rbmsweep.observables import ring_distance, unwrap_centers
+from rbmsweep.observables.translation import shift_profile
 from rbmsweep.studies import diffusion as study
 
 N_SITES = 100
@@ -28,8 +29,9 @@ def random_walks(d, n_runs, n_epochs, transient, n_hidden=1, seed=0, jitter=0.0,
 
 
 def cube_of(observed, extra_dims=None):
-    """A minimal cube: peak_center (…, seed, hidden, epoch), the ring's sites, and the run
-    parameters every run carries as coordinates (rbmsweep.studies.label_run)."""
+    """A minimal cube: peak_center (…, seed, hidden, epoch), weights that are a bump at each
+    centre (so that the translation-mode coordinate is the centre too), the ring's sites, and
+    the run parameters every run carries as coordinates (rbmsweep.studies.label_run)."""
     n_runs, n_hidden, n_snapshots = observed.shape[-3:]
     dims = (*(extra_dims or {}), "seed", "hidden", "epoch")
     parameters = {"learning_rate": 0.1, "batch_size": 10, "n_samples": 1000,
@@ -37,7 +39,14 @@ def cube_of(observed, extra_dims=None):
     coords = {**parameters, **(extra_dims or {}), "seed": np.arange(n_runs),
               "hidden": np.arange(n_hidden), "epoch": np.arange(n_snapshots),
               "visible": np.arange(N_SITES)}
-    return xr.Dataset({"peak_center": (dims, observed)}, coords=coords)
+    distance = (np.arange(N_SITES) - N_SITES / 2)
+    bump = shift_profile(1.0 / np.cosh(distance / 4.0), -N_SITES / 2)  # centred on site 0
+    weights = shift_profile(bump, np.nan_to_num(observed))  # (…, seed, hidden, epoch, visible)
+    weights[np.isnan(observed)] = 0.0  # no field, no centre
+    weights = np.moveaxis(weights, -3, -1)  # (…, seed, epoch, visible, hidden)
+    weight_dims = (*(extra_dims or {}), "seed", "epoch", "visible", "hidden")
+    return xr.Dataset({"peak_center": (dims, observed), "weights": (weight_dims, weights)},
+                      coords=coords)
 
 
 def test_unwrap_undoes_the_periodic_boundary():

@@ -30,11 +30,13 @@ def cli(*args):
     return [sys.executable, "-m", "rbmsweep.cli", *args]
 
 
-@pytest.fixture(scope="module")
-def job(tmp_path_factory):
-    """The run's spec (saving a checkpoint after every epoch) and its dataset file."""
+@pytest.fixture(scope="module", params=[False, True], ids=["fixed_data", "fresh_data"])
+def job(tmp_path_factory, request):
+    """The run's spec (saving a checkpoint after every epoch) and its dataset file; with fresh
+    data every epoch draws its own training set (rbmsweep.data.FreshData)."""
     folder = tmp_path_factory.mktemp("resume")
-    (spec,) = expand("resume", {"kind": "place_cells", **STUDY})
+    study = {**STUDY, "train": {**STUDY["train"], "fresh_data": request.param}}
+    (spec,) = expand("resume", {"kind": "place_cells", **study})
     data = folder / "data.nc"
     subprocess.run(cli("data", "--spec", json.dumps(spec.data.arguments()), "--out",
                        str(data)), check=True, capture_output=True, timeout=300)

@@ -46,6 +46,16 @@ def test_every_output_of_every_study_is_made(finished):
             if path.suffix == ".png":
                 assert path.stat().st_size > 5000, path
     assert not list(finished.rglob("*.tmp"))  # no half-written file left behind
+    # the reproduction table: a section per study, a row per claim of its kind, no ERROR
+    table = (finished / "results" / "reproduction.md").read_text()
+    for name, study in config["studies"].items():
+        assert f"## {name} (kind {study_kind(name, study)})" in table
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line
+            and not line.startswith("| claim")]
+    assert len(rows) == sum(len(studies.claims(study_kind(name, study)))
+                            for name, study in config["studies"].items())
+    assert "ERROR" not in table
+    assert (finished / "results" / "reproduction.html").stat().st_size > 1000
 
 
 def test_cube_has_the_contracted_variables(finished):
@@ -72,8 +82,10 @@ def test_cube_has_the_contracted_variables(finished):
 
 def test_aggregates_of_the_other_kinds(finished):
     with xr.open_dataset(finished / "results/diffusion/diffusion.nc") as result:
-        assert result["diffusion_coefficient"].dims == ("n_samples", "n_hidden", "estimator")
+        assert result["diffusion_coefficient"].dims == ("n_hidden", "fresh_data", "estimator")
         assert np.isfinite(result["diffusion_coefficient"]).all()
+        assert np.isfinite(result["diffusion_predicted"]).all()  # the Langevin prediction
+        assert result["fresh_ratio"].dims == ("n_hidden", "estimator")  # finite over fresh
         assert result.attrs["transient_epochs"] == 2
         assert np.isfinite(result["pair_distance_spread"].sel(n_hidden=3)).all()
         assert result["diffusion_coefficient"].attrs["units"] == "site^2/epoch"
@@ -81,10 +93,16 @@ def test_aggregates_of_the_other_kinds(finished):
     with xr.open_dataset(finished / "results/small_beta/small_beta.nc") as result:
         assert np.isfinite(result["height_trained"]).all()
         assert float(result["b_closed_form"]) == pytest.approx(8 - 4 * np.sqrt(2), rel=1e-3)
+    with xr.open_dataset(finished / "results/diffusion_noise/diffusion.nc") as result:
+        assert result["noise_exponent"].dims == ("estimator",)  # the law D(nu/B)
+        assert np.isfinite(result["noise_exponent_predicted"]).all()
     with xr.open_dataset(finished / "results/spectrum/crossover.nc") as result:
         assert result["top_eigenvalue_mean"].dims == ("beta", "alpha")
+        assert np.isfinite(result["finite_size_top_eigenvalue"]).all()
     with xr.open_dataset(finished / "results/retarded_learning/phase_diagram.nc") as result:
         assert result["order_parameter_mean"].dims == ("beta", "alpha")
+        assert result.attrs["boundary_axis"] == "beta"
+        assert result["order_parameter_boundary_beta"].dims == ("alpha",)
 
 
 def test_rerun_has_nothing_to_do(finished):

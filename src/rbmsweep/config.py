@@ -43,6 +43,9 @@ MODEL_KEYS = {
     "file": ("path",),
     "clusters": ("n_visible", "n_clusters", "latent_dim", "cluster_std", "noise_std"),
 }
+#: data models of which a fresh exact data set can be drawn at every epoch (``train.fresh_data``;
+#: ``rbmsweep.data.fresh``): the ring samplers, not a fixed set such as a file or the digits
+REDRAWABLE_MODELS = ("ising", "xy")
 #: pixels of scikit-learn's digits (8 x 8)
 DIGITS_PIXELS = 64
 #: rbm keys that only some unit types take: (layer, unit type) -> keys

@@ -20,7 +20,8 @@ start-up of a job.  The rates are constants measured on the reference machine (s
 
 Runs that only look at their data (``TRAINS = False`` kinds, the spectrum study) cost one
 correlation matrix and one eigendecomposition; sampling a data set costs
-``(n_samples + n_test) × N / SAMPLER_RATE``.
+``(n_samples + n_test) × N / SAMPLER_RATE``, and a run on fresh data (``train.fresh_data``)
+samples ``epochs × n_samples × N`` spins besides its training.
 """
 
 import argparse
@@ -109,6 +110,8 @@ def run_seconds(run, trains, spin_rate=SPIN_RATE, hidden_cost=HIDDEN_COST):
         seconds = updates * per_update / MEAN_FIELD_RATE
     else:
         seconds = spin_updates(run) * (1 + hidden_cost * (n_hidden - 1)) / spin_rate
+    if run.train.fresh_data:  # a fresh training set at every epoch (rbmsweep.data.fresh)
+        seconds += run.train.epochs * n_samples * n_visible / SAMPLER_RATE
     if _exact_log_likelihood(run):
         enumerated = 2 ** min(n_visible, n_hidden)
         per_snapshot = (enumerated * max(n_visible, n_hidden)

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import likelihood
 from .checkpoint import Checkpointer
+from .data import fresh as fresh_sets
 from .history import history, snapshot, unit_attrs
 from .kernels import general_pcd, pcd
 from .kernels.random import seed_streams
@@ -89,6 +90,15 @@ def _threads(threads):
         numba.set_num_threads(previous)
 
 
+def _fresh_epoch(fresh, epoch, v, rbm):
+    """Epoch ``epoch``'s fresh training set (``fresh_data``), checked to have ``v``'s shape."""
+    samples = rbm._as_configurations(fresh(epoch))
+    if samples.shape != v.shape:
+        raise ValueError(f"fresh_data: epoch {epoch}'s data have shape {samples.shape}; every "
+                         f"epoch needs the shape of the training data, {v.shape}")
+    return samples
+
+
 def _copies(rbm, chains, chain_states):
     return (rbm.weights.copy(), rbm.visible_fields.copy(), rbm.hidden_fields.copy(),
             chains.copy(), chain_states.copy())
@@ -102,13 +112,14 @@ def _restore(saved, rbm, chains, chain_states):
 
 def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_size,
                   gibbs_steps, learn_fields, n_threads, precision, magnetisations=None):
-    """A function ``(order, epoch) -> stop reason`` ("" to go on) that trains one epoch in
-    place: ``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for the others
-    (docs/physics.md §4, §12.5), ``magnetisations.epoch`` for mean-field training (§14)."""
+    """A function ``(order, epoch, data=v) -> stop reason`` ("" to go on) that trains one epoch
+    in place on ``data``: ``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for
+    the others (docs/physics.md §4, §12.5), ``magnetisations.epoch`` for mean-field training
+    (§14)."""
     persistent = algorithm == "pcd"
     if magnetisations is not None:
-        def run_mean_field(order, epoch):
-            magnetisations.epoch(epoch, v, order, rbm, float(learning_rate), int(batch_size),
+        def run_mean_field(order, epoch, data=v):
+            magnetisations.epoch(epoch, data, order, rbm, float(learning_rate), int(batch_size),
                                  learn_fields)
             if not np.all(np.isfinite(rbm.weights)):
                 raise FloatingPointError(
@@ -122,8 +133,8 @@ def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_
         # the serial kernel avoids the thread pool's cost per mini-batch
         kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
 
-        def run_binary(order, epoch):
-            kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+        def run_binary(order, epoch, data=v):
+            kernel(data, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
                    chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
                    int(batch_size), int(gibbs_steps), persistent, learn_fields, learn_fields,
                    n_threads, work_weights)
@@ -136,8 +147,8 @@ def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_
     kernel = (general_pcd.train_epoch_serial if n_threads == 1
               else general_pcd.train_epoch_parallel)
 
-    def run_general(order, epoch):
-        done = kernel(v, order, rbm.weights3, rbm.fields2, rbm.hidden_fields, chains,
+    def run_general(order, epoch, data=v):
+        done = kernel(data, order, rbm.weights3, rbm.fields2, rbm.hidden_fields, chains,
                       chain_states, rbm.visible.code, rbm.visible.variance, rbm.hidden.code,
                       rbm.hidden.variance, rbm.hidden.theta, float(learning_rate),
                       int(batch_size), int(gibbs_steps), persistent, learn_fields,
@@ -192,6 +203,12 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     every snapshot, exact where the model allows it, else (binary units) bracketed by annealed
     importance sampling with ``ais`` = {chains, temperatures} (docs/physics.md §15).
     An RBM made with ``visible_bias_init="data"`` gets its visible fields from ``v`` here.
+    ``fresh_data``: unlimited data (docs/physics.md §17.1).  ``False``, or what to draw a fresh
+    training set from at every epoch: ``rbmsweep.data.FreshData(model, n_samples, seed,
+    **keys)`` (epoch e's set from the data seed and e: deterministic and resumable), the data
+    spec as a dict, or any callable ``epoch -> configurations`` of the shape of ``v``.  Epoch
+    e = 1, 2, ... then trains on ``fresh_data(e)``; ``v`` is where the chains start and the
+    log-likelihood's training data.  Data that cannot be redrawn (a file, the digits) raise.
 
     Gaussian visible units with real hidden units can leave the normalisable region
     (docs/physics.md §12.4): then training stops at the end of the last epoch that kept the model
@@ -199,8 +216,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     ``stop_reason`` attribute; binary units whose weights stop being finite raise
     ``FloatingPointError`` (lower the learning rate).
     """
-    if fresh_data:
-        raise NotImplementedError("fresh_data is not implemented yet")
+    fresh = fresh_sets.resolve(fresh_data)
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm: {algorithm!r} is not allowed; allowed: {', '.join(ALGORITHMS)}")
     if algorithm in MEAN_FIELD_ALGORITHMS and (rbm.visible.name, rbm.hidden.name) != (
@@ -255,7 +271,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
         n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision,
         mean_field=None if magnetisations is None else magnetisations.settings(),
-        ais=ais if method == "ais" else None)
+        ais=ais if method == "ais" else None,
+        **({} if fresh is None else {"fresh_data": fresh_sets.describe(fresh)}))
     state = None if checkpointer is None else checkpointer.resume()
 
     def record(epoch):
@@ -282,7 +299,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
             saved = _copies(rbm, chains, chain_states)
-            stop_reason = run_epoch(order, epoch)
+            epoch_data = v if fresh is None else _fresh_epoch(fresh, epoch, v, rbm)
+            stop_reason = run_epoch(order, epoch, epoch_data)
             if stop_reason:  # back to the end of the last epoch, and stop there
                 _restore(saved, rbm, chains, chain_states)
                 log.warning("training stopped: %s", stop_reason)
@@ -305,6 +323,7 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         "snapshots": json.dumps(epoch_grid.tolist()),
         "log_likelihood": int(log_likelihood), "precision": precision, **unit_attrs(rbm),
         "stop_reason": stop_reason, "init_std": float(rbm.init_std),
+        "fresh_data": "" if fresh is None else json.dumps(fresh_sets.describe(fresh)),
         # wall time is an attribute, not a variable: cubes must be reproducible
         "train_seconds": time.perf_counter() - started})
     run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {

@@ -9,8 +9,8 @@ import inspect
 import itertools
 import math
 
-from .config import (MEAN_FIELD_ALGORITHMS, MEAN_FIELD_KEYS, MODEL_KEYS, SECTIONS, UNIT_KEYS,
-                     alpha_to_n_samples, expand, study_kind)
+from .config import (MEAN_FIELD_ALGORITHMS, MEAN_FIELD_KEYS, MODEL_KEYS, REDRAWABLE_MODELS,
+                     SECTIONS, UNIT_KEYS, alpha_to_n_samples, expand, study_kind)
 from .schema import defaults
 from .schema import problem as _problem
 from .schema import schema_problems
@@ -237,10 +237,10 @@ def _run_problems(prefix, study, runs):
             problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
                                      "it needs spin or bernoulli visible units (the log-odds "
                                      f"of their frequencies; this run has {visible})"))
-        if run.train.fresh_data and model not in ("ising", "xy"):
+        if run.train.fresh_data and model not in REDRAWABLE_MODELS:
             problems.append(_problem(f"{prefix}.train.fresh_data", True,
-                                     f"data of model {model} cannot be drawn afresh: only ising "
-                                     "and xy data"))
+                                     f"data of model {model} cannot be drawn afresh: only "
+                                     f"{' and '.join(REDRAWABLE_MODELS)} data"))
         if run.train.batch_size > run.data.n_samples:
             problems.append(_problem(f"{prefix}.train.batch_size", run.train.batch_size,
                                      f"it must be at most the number of training samples "

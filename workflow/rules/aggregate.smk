@@ -59,3 +59,28 @@ rule figure:
         caption=figure_caption,
     script:
         "../scripts/figure.py"
+
+
+rule reproduction:
+    input:
+        aggregate_files,
+    output:
+        markdown="results/reproduction.md",
+        page=report(
+            "results/reproduction.html",
+            caption="../report/reproduction.rst",
+            category="reproduction",
+        ),
+    log:
+        "logs/reproduction.log",
+    group:
+        "aggregate"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        kinds=lambda wildcards: KIND,
+        studies=lambda wildcards: config["studies"],
+        configfile=lambda wildcards: Path(workflow.configfiles[-1]).name,
+    script:
+        "../scripts/reproduction.py"

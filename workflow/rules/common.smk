@@ -160,10 +160,20 @@ def cube_group(wildcards):
     return cost.cube_group(len(JOBS[wildcards.study]))
 
 
+def aggregate_files(wildcards=None):
+    """Every aggregate of every study (the inputs of the reproduction table)."""
+    return [
+        f"results/{study}/{name}.nc"
+        for study, kind in KIND.items()
+        for name in studies.KINDS[kind].AGGREGATES
+    ]
+
+
 def final_outputs():
-    """Every file of every study (rbmsweep.studies.outputs of its kind)."""
+    """Every file of every study (rbmsweep.studies.outputs of its kind), and the
+    reproduction table of their claims."""
     return [
         f"results/{study}/{name}"
         for study, kind in KIND.items()
         for name in studies.outputs(kind)
-    ]
+    ] + ["results/reproduction.md", "results/reproduction.html"]

@@ -1,6 +1,6 @@
 """Training data for the RBMs: exact samples of 1D Ising and Potts/XY rings (``rings``, with the
 exact conditioning in ``conditioning``), user files and digits (``files``), Gaussian clusters in
-a subspace (``clusters``).
+a subspace (``clusters``), and a fresh data set at every epoch for unlimited data (``fresh``).
 
 The ring samplers are exact (no MCMC, no burn-in; docs/physics.md §2).  On a ring of N sites the N
 differences between neighbours, ``d_i = σ_{i+1} − σ_i mod q`` (σ_{N+1} = σ_1), are i.i.d. with
@@ -20,6 +20,7 @@ import numpy as np
 
 from .clusters import cluster_geometry, clusters, principal_variances
 from .files import digit_samples, digits, file_samples, file_shape, load_samples
+from .fresh import FreshData
 from .rings import KERNELS, angular_kernel, ising_chain, ising_correlations, potts_chain, xy_chain
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "principal_variances",
     "file_shape",
     "make_dataset",
+    "FreshData",
     "KERNELS",
     "CONFIG_KERNELS",
     "MODELS",

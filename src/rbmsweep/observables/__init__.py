@@ -1,13 +1,14 @@
 """Observables of trained weights, per snapshot of a run (docs/physics.md §5, §16).
 
 ``ring``: the receptive field of one hidden unit on the ring (centre, width, order parameters)
-and the ring's geometry; ``potts``: the receptive fields of Potts visible units (weights with a
-``state`` dim: angular and spatial modulations, the per-site cosine fit, centre and phase,
-order parameters; docs/physics.md §13.2); ``weight_spectrum``: the singular values of the
-weights against the Marchenko–Pastur bulk of their initial values, T_eff, the rank-plot cutoff,
-and the overlaps of the left singular vectors with the data's principal directions.
-``add_observables`` maps the per-unit observables over every snapshot and hidden unit of a run
-with xarray, and adds the weight spectrum of each snapshot.
+and the ring's geometry; ``translation``: moving a profile along the ring, its translation mode
+and the centre that matches a template (§17.2); ``potts``: the receptive fields of Potts visible
+units (weights with a ``state`` dim: angular and spatial modulations, the per-site cosine fit,
+centre and phase, order parameters; docs/physics.md §13.2); ``weight_spectrum``: the singular
+values of the weights against the Marchenko–Pastur bulk of their initial values, T_eff, the
+rank-plot cutoff, and the overlaps of the left singular vectors with the data's principal
+directions. ``add_observables`` maps the per-unit observables over every snapshot and hidden
+unit of a run with xarray, and adds the weight spectrum of each snapshot.
 """
 
 import numpy as np

@@ -53,10 +53,18 @@ def _against(inputs, output, x, hue):
                     axis.axvline(float(entry["crossover_beta_paper"]), color=color, ls=":", lw=0.8)
                 else:  # α at which log(1+√α) = β
                     axis.axvline(np.expm1(value) ** 2, color=color, ls=":", lw=0.8)
+                measured = f"{name}_boundary_{x}"
+                if measured in entry and np.isfinite(float(entry[measured])):
+                    middle = float(entry[measured])
+                    error = float(entry[f"{measured}_stderr"])
+                    error = error if np.isfinite(error) else 0.0
+                    axis.axvspan(middle - error, middle + error, color=color, alpha=0.25, lw=0)
+                    axis.axvline(middle, color=color, lw=1.2)
             axis.set(xlabel="β" if x == "beta" else "α = N / samples", ylabel=label,
                      xscale="linear" if x == "beta" else "log")
         axes[0, 0].legend(fontsize=6)
-        figure.suptitle("dotted: the paper's crossover β_c = log(1+√α)", fontsize=8)
+        figure.suptitle("dotted: the paper's crossover β_c = log(1+√α); solid with band: the "
+                        "measured boundary ± its jackknife error over seeds", fontsize=8)
     save(figure, output)
 
 
@@ -66,3 +74,46 @@ def order_vs_beta(inputs, output):
 
 def order_vs_alpha(inputs, output):
     _against(inputs, output, x="alpha", hue="beta")
+
+
+def boundary(inputs, output):
+    """The measured boundary (midpoint of the logistic step of each order parameter, ± its
+    jackknife error over seeds) against the crossover lines: log(1+√α) (eq. 26), the
+    single-spike BBP ½ log(1+√α), and the β at which the finite-N top eigenvalue leaves the
+    noise edge (docs/physics.md §17.4)."""
+    with xr.open_dataset(inputs[0]) as diagram:
+        along = diagram.attrs.get("boundary_axis", "none")
+        figure, axis = plt.subplots(figsize=(5.2, 3.8), layout="constrained")
+        if along not in ("beta", "alpha"):
+            axis.text(0.5, 0.5, "the grid has fewer than 5 values along beta and alpha:\n"
+                      "no boundary measured", ha="center", va="center")
+            axis.set_axis_off()
+            save(figure, output)
+            return
+        other = "alpha" if along == "beta" else "beta"
+        grid = diagram[other].values
+        fine = (np.geomspace(grid.min(), grid.max(), 200) if other == "alpha" and grid.min() > 0
+                else np.linspace(grid.min(), grid.max(), 200))
+        for offset, (name, label) in enumerate(PANELS.items()):
+            middle = diagram[f"{name}_boundary_{along}"]
+            error = diagram[f"{name}_boundary_{along}_stderr"].fillna(0.0)
+            shift = (1 + 0.03 * (offset - 1)) if other == "alpha" else 0.01 * (offset - 1)
+            axis.errorbar(grid * shift if other == "alpha" else grid + shift, middle, error,
+                          fmt="os^"[offset], ms=4, capsize=2, label=f"measured: {label}")
+        if along == "beta":
+            axis.plot(fine, np.log1p(np.sqrt(fine)), "k-", label="log(1+√α) (eq. 26)")
+            axis.plot(fine, 0.5 * np.log1p(np.sqrt(fine)), "k--", label="½ log(1+√α) (BBP)")
+            axis.plot(grid, diagram["noise_edge_departure_beta"], "C3:", marker=".",
+                      label=f"finite-N top eigenvalue leaves the noise edge (N = "
+                            f"{diagram.attrs['n_visible']})")
+            axis.set(xscale="log", xlabel="α = N / samples", ylabel="β")
+        else:
+            axis.plot(fine, np.expm1(fine) ** 2, "k-", label="(e^β − 1)² (eq. 26)")
+            axis.plot(fine, np.expm1(2 * fine) ** 2, "k--", label="(e^{2β} − 1)² (BBP)")
+            axis.plot(grid, diagram["noise_edge_departure_alpha"], "C3:", marker=".",
+                      label="finite-N top eigenvalue leaves the noise edge")
+            axis.set(yscale="log", xlabel="β", ylabel="α = N / samples")
+        axis.legend(fontsize=6)
+        axis.set_title("where the order parameters rise (midpoint of a logistic step)",
+                       fontsize=8)
+    save(figure, output)

@@ -31,13 +31,18 @@ def top_eigenvalue(inputs, output):
             axis.plot(alpha, entry["marchenko_pastur_edge"], "--", color="0.5",
                       label="MP edge $(1+\\sqrt{\\alpha})^2$")
             axis.plot(alpha, entry["silverstein_top_eigenvalue"], "-", color="C0",
-                      label="Ising band (Silverstein)")
+                      label="Ising band, N → ∞ (Silverstein)")
+            if "finite_size_curve" in entry:
+                axis.plot(entry["alpha_curve"], entry["finite_size_curve"], "-", color="C1",
+                          lw=1.6, label=f"finite N = {crossover.attrs['n_visible']} (§17.3)")
             axis.plot(alpha, entry["bbp_top_eigenvalue"], "-.", color="C3",
                       label="single spike (BBP)")
             axis.axhline(float(entry["signal_eigenvalue"]), ls=":", color="C2",
                          label="$\\Lambda_{Ising}$")
             axis.set(xscale="log", title=f"β = {beta:g}", xlabel="α = N / samples",
-                     ylabel="top eigenvalue")
+                     ylabel="top eigenvalue", xlim=(alpha.min() / 1.3, max(
+                         alpha.max(), float(crossover["alpha_curve"].max())
+                         if "alpha_curve" in crossover else 0.0) * 1.3))
         axes[0].legend(fontsize=6)
     save(figure, output)
 

@@ -9,7 +9,7 @@ figures (``figure``).
 from . import (diffusion, gaussian_modes, place_cells, retarded_learning, small_beta, spectrum,
                training_algorithms, weight_spectrum, xy_diffusion, xy_fields, xy_spectrum,
                xy_transitions)
-from .base import Figure, label_run
+from .base import Claim, Figure, Outcome, label_run
 
 KINDS = {
     "place_cells": place_cells,
@@ -53,6 +53,11 @@ def figure(kind, name):
                          f"{', '.join(KINDS[kind].FIGURES)}") from None
 
 
+def claims(kind):
+    """The ``Claim`` entries of a kind (its ``CLAIMS``; none if it declares none)."""
+    return tuple(getattr(KINDS[kind], "CLAIMS", ()))
+
+
 def run(spec, samples, test, **options):
     """One run of any kind, labelled with its parameters (dispatch on ``spec.kind``;
     ``options``: ``checkpoint``, ``checkpoint_every`` of a training run)."""
@@ -60,4 +65,5 @@ def run(spec, samples, test, **options):
     return label_run(module.run(spec, samples, test, **options), spec, module.TRAINS)
 
 
-__all__ = ["Figure", "KINDS", "aggregate", "figure", "label_run", "outputs", "run"]
+__all__ = ["Claim", "Figure", "KINDS", "Outcome", "aggregate", "claims", "figure", "label_run",
+           "outputs", "run"]

@@ -12,7 +12,17 @@ A study kind is a module of this package with
   ``checkpoint_every``: they do not change the result), ignored by kinds that do not train;
 - ``AGGREGATES``: ``results/<study>/<name>.nc`` computed from the study's cube, by name;
 - ``FIGURES``: ``results/<study>/figures/<name>.png``, by name: what each is drawn from and
-  the plotting function that draws it (``Figure``).
+  the plotting function that draws it (``Figure``);
+- ``CLAIMS`` (optional): the paper's claims that a study of the kind can check, as ``Claim``
+  entries (``rbmsweep.reproduction`` evaluates them into ``results/reproduction.md``).
+
+Adding a row to the reproduction table is adding a ``Claim`` to the kind's ``CLAIMS``: the
+claim in words, the figure, the paper's value where it gives one, the aggregates it reads and a
+``check(aggregates) -> Outcome`` that returns what was measured and whether it passes
+(``passed=None`` when the study does not measure it, e.g. a diffusion study without fresh data
+for a fresh-data claim; the reason goes in ``measured``).  ``aggregates`` maps each name of
+``needs`` to the study's opened aggregate (an ``xarray.Dataset``).  A check reads the
+aggregates only, never the cube, and never raises for a study it does not apply to.
 """
 
 import dataclasses
@@ -31,17 +41,45 @@ class Figure:
     draw: str
 
 
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What a claim's check found: ``measured`` in words (with numbers and errors) and
+    ``passed`` (True, False, or None when the study does not measure the claim)."""
+
+    measured: str
+    passed: bool | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """One claim of a paper that a study kind can check (a row of the reproduction table):
+    ``claim`` in words, ``figure`` (e.g. "HTCM20 Fig. 5b"), ``paper`` (the paper's value or
+    statement, "" where it gives none), ``needs`` (the kind's aggregates it reads) and
+    ``check(aggregates) -> Outcome``; ``criterion`` says in words when it passes."""
+
+    claim: str
+    figure: str
+    paper: str
+    criterion: str
+    needs: tuple
+    check: object
+
+
 def training_run(spec, samples, test, **options):
     """Train the RBM of one run and return its dataset (``rbmsweep.training.train``;
-    ``options``: its ``checkpoint`` and ``checkpoint_every``)."""
+    ``options``: its ``checkpoint`` and ``checkpoint_every``).  With ``train.fresh_data`` every
+    epoch trains on a fresh set of the run's data model (``rbmsweep.data.FreshData``)."""
     from ..rbm import RBM
     from ..training import train
 
+    arguments = spec.train.arguments()
+    if arguments.get("fresh_data"):  # unlimited data: a fresh set of the run's data model
+        arguments["fresh_data"] = spec.data.arguments()
     # potts units take their number of states from the data's
     states = {"q": spec.data.q} if spec.rbm.visible == "potts" else {}
     rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **states, **spec.rbm.arguments())
     return train(rbm, samples, test=test if len(test) else None, seed=spec.seed,
-                 **options, **spec.train.arguments())
+                 **options, **arguments)
 
 
 def final_rbm(run, spec, epoch=-1):

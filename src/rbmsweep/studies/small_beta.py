@@ -24,7 +24,7 @@ import xarray as xr
 from .. import theory
 from ..observables import center_on_peak, orient, peak_center, peak_width, ring_distance
 from ..io import sweep_dims
-from .base import Figure, run_parameter, training_run
+from .base import Claim, Figure, Outcome, run_parameter, training_run
 
 TRAINS = True
 
@@ -207,3 +207,29 @@ FIGURES = {
     "theory_profiles": Figure("small_beta", "small_beta:theory_profiles"),  # Fig. 14
     "theory_vs_weights": Figure("small_beta", "small_beta:theory_vs_weights"),
 }
+
+
+def check_profile(aggregates):
+    """The trained profile / √β has the b and height of the stationary peak of eq. 36."""
+    result = aggregates["small_beta"]
+    b, height = result["b_trained_stationary"], result["height_trained"]
+    if "n_hidden" in b.dims:
+        if 1 not in b["n_hidden"].values:
+            return Outcome("no runs with one hidden unit", None)
+        b, height = b.sel(n_hidden=1), height.sel(n_hidden=1)
+    b, height = (values.mean() for values in (b, height))  # over any other axis
+    b_lattice, h_lattice = float(result["b_lattice"]), float(result["height_lattice"])
+    b_closed, h_closed = float(result["b_closed_form"]), float(result["height_closed_form"])
+    measured = (f"b {float(b):.2f} vs {b_lattice:.2f} (lattice eq. 36), {b_closed:.2f} (eq. 43); "
+                f"height {float(height):.2f} vs {h_lattice:.2f}, {h_closed:.2f}")
+    return Outcome(measured, bool(abs(float(b) / b_lattice - 1) <= 0.25
+                                  and abs(float(height) / h_lattice - 1) <= 0.25))
+
+
+CLAIMS = (
+    Claim("at small beta the learned field, divided by sqrt(beta), is the stationary peak of "
+          "the parameter-free equation", "HTCM20 Fig. 14, eqs. 36, 43-44",
+          "b = 8 - 4 sqrt 2 = 2.34, height 2 sqrt 2 - 2 = 0.83 (continuum); the lattice's on "
+          "the study's ring", "b and height of the mean trained profile within 25% of the "
+          "lattice peak of eq. 36 (one hidden unit)", ("small_beta",), check_profile),
+)

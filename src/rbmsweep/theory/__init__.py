@@ -7,6 +7,9 @@ rbmsweep:
   spectrum support, density and top eigenvalue (§6);
 - :mod:`.ising`: correlations and covariance spectrum of the Ising ring (§7);
 - :mod:`.xy`: the same for the discretised XY (Potts) ring, by transfer matrix (§8);
+- :mod:`.finite_size`: the top sample eigenvalue at finite N: outliers, the bulk edge with its
+  Tracy-Widom shift, corrections for non-Gaussian data (§17.3);
+- :mod:`.langevin`: diffusion along a zero mode of stochastic gradient ascent (§17.2);
 - :mod:`.small_beta`: small-β learning dynamics of HTCM20 eqs. 31-52 and its experiments (§9);
 - :mod:`.gaussian_rbm`: mode dynamics of the Gaussian-Gaussian RBM (§10).
 
@@ -15,6 +18,16 @@ Every public function is re-exported here (``from rbmsweep import theory; theory
 noise edges, which take the paper's ``N / n_samples`` (see :mod:`.xy`).
 """
 
+from .finite_size import (
+    TW1_MEAN,
+    TW1_STD,
+    circulant_gaussian_fourth_moments,
+    edge_location_and_scale,
+    finite_size_top_eigenvalue,
+    gaussian_fourth_moments,
+    outlier_location,
+    top_eigenvalue_parts,
+)
 from .gaussian_rbm import (gaussian_mode_fixed_point, gaussian_mode_rhs,
                            gaussian_optimal_log_likelihood, integrate_gaussian_modes)
 from .ising import (
@@ -23,9 +36,13 @@ from .ising import (
     ising_correlation,
     ising_correlation_length,
     ising_correlation_matrix,
+    ising_mode_fourth_moments,
     ising_population_eigenvalues,
+    ising_top_eigenvalue,
+    noise_edge_departure_beta,
     ising_signal_eigenvalue,
 )
+from .langevin import langevin_diffusion
 from .random_matrix import (
     bbp_top_eigenvalue,
     clean_spectrum,
@@ -73,12 +90,26 @@ __all__ = [
     "top_sample_eigenvalue",
     "sample_spectrum_density",
     "singular_value_edges",
+    # finite size
+    "TW1_MEAN",
+    "TW1_STD",
+    "edge_location_and_scale",
+    "outlier_location",
+    "top_eigenvalue_parts",
+    "finite_size_top_eigenvalue",
+    "gaussian_fourth_moments",
+    "circulant_gaussian_fourth_moments",
+    # Langevin
+    "langevin_diffusion",
     # Ising
     "ising_correlation",
     "ising_correlation_matrix",
     "ising_correlation_length",
     "ising_signal_eigenvalue",
     "ising_population_eigenvalues",
+    "ising_mode_fourth_moments",
+    "ising_top_eigenvalue",
+    "noise_edge_departure_beta",
     "crossover_beta_paper",
     "bbp_threshold_beta",
     # XY / Potts

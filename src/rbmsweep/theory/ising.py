@@ -133,3 +133,72 @@ def bbp_threshold_beta(alpha):
     ``beta = log(1 + sqrt(alpha)) / 2`` (docs/physics.md §7.3).  Vectorised."""
     return 0.5 * np.log1p(np.sqrt(np.asarray(alpha, dtype=float)))
 
+
+
+def ising_mode_fourth_moments(beta, n_visible):
+    """Covariances ``M[k, k'] = Cov(|F_k|², |F_k'|²)`` of the Fourier-mode powers of the Ising
+    ring, ``F_k = N^(-1/2) sum_a v_a exp(-2 pi i k a / N)`` (docs/physics.md §17.3), exactly.
+
+    ``E |F_k|²`` is the population eigenvalue of mode k (:func:`ising_population_eigenvalues`);
+    these are the fourth-order statistics that the finite-size theory of the top sample
+    eigenvalue needs (``theory.finite_size``).  Gaussian data with the same covariance would
+    give ``tau_k² (delta_kk' + delta_k,N-k')`` (twice ``tau_k²`` for the real modes k = 0, N/2);
+    ±1 spins differ, e.g. ``|F_0|² = M²/N`` (magnetisation M) has a bounded, platykurtic law.
+
+    From the ring's 4-point function: for sites p1 ≤ p2 ≤ p3 ≤ p4,
+    ``<v_p1 v_p2 v_p3 v_p4> = (t^L + t^(N-L)) / (1 + t^N)``, ``L = (p2 - p1) + (p4 - p3)`` (the
+    bonds are i.i.d. flips conditioned on an even number, as for the correlation
+    :func:`ising_correlation`; coinciding sites reduce it to the 2-point function).  With one
+    site at 0 by translation invariance, the connected function on (b, c, d) is an N³ array
+    whose 3-D FFT gives every ``M[k, k']``: O(N³ log N) operations and N³ numbers.
+    """
+    n = int(n_visible)
+    sites = np.arange(n)
+    b, c, d = np.meshgrid(sites, sites, sites, indexing="ij")
+    ordered = np.sort(np.stack([np.zeros_like(b), b, c, d]), axis=0)
+    length = (ordered[1] - ordered[0]) + (ordered[3] - ordered[2])
+    correlation = ising_correlation(sites, beta, n)
+    connected = ising_correlation(length, beta, n) - correlation[b] * correlation[np.abs(c - d)]
+    del b, c, d, ordered, length
+    transform = np.fft.fftn(connected)  # sum over (b, c, d) of exp(-2 pi i (p b + q c + r d)/N)
+    k = sites[:, None]
+    kp = sites[None, :]
+    return transform[(-k) % n, kp, (-kp) % n].real / n
+
+
+
+def ising_top_eigenvalue(beta, alpha, n_visible):
+    """The finite-N prediction of the mean top eigenvalue of the correlation matrix of
+    n = N/α Ising samples (docs/physics.md §17.3): ``finite_size.finite_size_top_eigenvalue``
+    with the ring's population (:func:`ising_population_eigenvalues`) and its exact fourth
+    moments (:func:`ising_mode_fourth_moments`).  Vectorised over ``alpha``."""
+    from .finite_size import circulant_gaussian_fourth_moments, finite_size_top_eigenvalue
+
+    population = ising_population_eigenvalues(beta, n_visible)
+    return finite_size_top_eigenvalue(population, alpha, ising_mode_fourth_moments(
+        beta, n_visible), circulant_gaussian_fourth_moments(population))
+
+
+def noise_edge_departure_beta(alpha, n_visible, beta_max=3.0):
+    """The β at which the finite-N prediction of the top eigenvalue (:func:`ising_top_eigenvalue`)
+    leaves the noise edge: where it exceeds its β = 0 value by one standard deviation of the
+    Tracy–Widom fluctuations of that edge, TW1_STD × σ(β = 0) (docs/physics.md §17.4).  Below it
+    the top eigenvalue of n = N/α samples cannot be told from that of independent spins.  NaN if
+    it does not within ``beta_max``.  Vectorised over ``alpha``."""
+    from scipy import optimize
+
+    from .finite_size import TW1_STD, top_eigenvalue_parts
+
+    n = int(n_visible)
+    out = []
+    for alpha_value in np.atleast_1d(np.asarray(alpha, dtype=float)).ravel():
+        noise = ising_top_eigenvalue(0.0, alpha_value, n)
+        _, (_, sigma) = top_eigenvalue_parts(np.ones(n), alpha_value)
+        level = noise + TW1_STD * sigma
+
+        def excess(beta):
+            return ising_top_eigenvalue(beta, alpha_value, n) - level
+
+        out.append(optimize.brentq(excess, 0.0, beta_max, xtol=1e-4)
+                   if excess(beta_max) > 0 else np.nan)
+    return np.array(out).reshape(np.shape(alpha))[()]
