@@ -15,7 +15,9 @@ import xarray as xr
 import yaml
 
 from rbmsweep import RBM, config, studies
-from rbmsweep.config import ConfigError, RunSpec, all_datasets, all_runs, defaults, validate
+from rbmsweep.config import RunSpec, all_datasets, all_runs
+from rbmsweep.schema import defaults, schema
+from rbmsweep.validation import ConfigError, validate
 from rbmsweep.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +87,7 @@ def test_every_default_lives_in_the_schema_and_the_api_agrees():
     the typed specs have exactly the schema's keys (one name from YAML to the API)."""
     for section, function, spec in (("rbm", RBM.__init__, config.RBMSpec),
                                      ("train", train, config.TrainSpec)):
-        properties = config.schema()["$defs"][section]["properties"]
+        properties = schema()["$defs"][section]["properties"]
         assert {field.name for field in dataclasses.fields(spec)} == set(properties)
         parameters = inspect.signature(function).parameters
         for key, default in defaults(section).items():

@@ -58,7 +58,8 @@ def command_run(args):
 
 
 def command_runs(args):
-    from .config import all_runs, load
+    from .config import all_runs
+    from .validation import load
     from .studies import KINDS
 
     for study, runs in all_runs(load(args.config, KINDS)).items():

@@ -262,7 +262,7 @@ def _duration(hours):
 
 
 def command_estimate(args):
-    from .config import load
+    from .validation import load
     from .studies import KINDS
 
     config = load(args.config, KINDS)

@@ -4,7 +4,7 @@ default and what is allowed, and its violations in words.
 The schema is the one home of every default (``defaults``) and of the long name and units of
 every parameter (``parameter_attrs``, for the coordinates that carry it in runs and cubes).
 ``schema_problems`` lists every violation of a config, one line each, naming the key path, the
-value and what is allowed; ``rbmsweep.config.validate`` adds the relations between keys.
+value and what is allowed; ``rbmsweep.validation.validate`` adds the relations between keys.
 """
 
 import json

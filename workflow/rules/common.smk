@@ -4,19 +4,19 @@ import json
 from pathlib import Path
 
 from rbmsweep import config as sweep
-from rbmsweep import cost, studies
+from rbmsweep import cost, studies, validation
 from snakemake.exceptions import WorkflowError
 
 
 def validate_config(config, workflow):
-    """The studies of a --configfile replace the default's; then rbmsweep.config.validate
+    """The studies of a --configfile replace the default's; then rbmsweep.validation.validate
     (schema and cross-key checks): one line per problem, all at once, before any job."""
     given = workflow.config_settings.overwrite_config or {}
     if "studies" in given:
         config["studies"] = given["studies"]
     try:
-        sweep.validate(config, studies.KINDS)
-    except sweep.ConfigError as error:
+        validation.validate(config, studies.KINDS)
+    except validation.ConfigError as error:
         raise WorkflowError(str(error)) from None
     global JOBS, DATASETS, KIND
     JOBS = sweep.all_jobs(config)
