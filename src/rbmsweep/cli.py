@@ -1,8 +1,10 @@
 """The ``rbmsweep`` command that the workflow's rules call (and users may call by hand).
 
-    rbmsweep data  --spec JSON --out data.nc           sample one dataset
+    rbmsweep data  --spec JSON --out data.nc           sample one dataset (or several: a JSON
+                                                        list and one --out file each)
     rbmsweep run   --spec JSON --data data.nc --out run.nc   one run (train, or measure data)
     rbmsweep runs  config.yaml                          list the runs a config defines
+    rbmsweep warm  --spec JSON                          compile the kernels of these runs
 
 ``--spec`` is one run or a list of runs (``rbmsweep.config.RunSpec``), or a data set
 (``DataSpec``), as JSON; the rules pass it as
@@ -25,13 +27,17 @@ def _setup_logging():
 def command_data(args):
     from . import data, io
 
-    spec = json.loads(args.spec)
-    started = time.perf_counter()
-    train, test = data.make_dataset(**spec)
-    io.write_samples(train, test, args.out, spec)
-    logging.getLogger("rbmsweep.data").info(
-        "sampled %d + %d configurations of %s in %.2f s", len(train), len(test), spec,
-        time.perf_counter() - started)
+    specs = json.loads(args.spec)
+    specs = specs if isinstance(specs, list) else [specs]
+    if len(specs) != len(args.out):
+        raise SystemExit(f"rbmsweep data: {len(specs)} data sets but {len(args.out)} output files")
+    for spec, out in zip(specs, args.out):
+        started = time.perf_counter()
+        train, test = data.make_dataset(**spec)
+        io.write_samples(train, test, out, spec)
+        logging.getLogger("rbmsweep.data").info(
+            "sampled %d + %d configurations of %s in %.2f s", len(train), len(test), spec,
+            time.perf_counter() - started)
 
 
 def command_run(args):
@@ -57,6 +63,14 @@ def command_run(args):
     io.write_netcdf(io.combine_job(labelled), args.out)
 
 
+def command_warm(args):
+    from .config import specs_from_json
+    from .warm import warm
+
+    count, failed = warm(specs_from_json(args.spec))
+    logging.getLogger("rbmsweep.warm").info("warmed %d kinds of run (%d failed)", count, failed)
+
+
 def command_runs(args):
     from .config import all_runs
     from .validation import load
@@ -71,9 +85,10 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="rbmsweep", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    data = commands.add_parser("data", help="sample one dataset")
-    data.add_argument("--spec", required=True, help="data arguments as JSON")
-    data.add_argument("--out", required=True)
+    data = commands.add_parser("data", help="sample one dataset, or several")
+    data.add_argument("--spec", required=True,
+                      help="data arguments as JSON, or a list of them (one per --out file)")
+    data.add_argument("--out", required=True, nargs="+")
     data.set_defaults(function=command_data)
     run = commands.add_parser("run", aliases=["train"],
                               help="one run of a study: train an RBM, or measure its data")
@@ -90,6 +105,10 @@ def build_parser():
     run.add_argument("--checkpoint-epochs", type=int, metavar="K",
                      help="save the checkpoint after every K epochs instead")
     run.set_defaults(function=command_run)
+    warm = commands.add_parser("warm", help="compile the kernels of the given runs into numba's "
+                                            "cache (rbmsweep.warm)")
+    warm.add_argument("--spec", required=True, help="runs as JSON (rbmsweep.config)")
+    warm.set_defaults(function=command_warm)
     runs = commands.add_parser("runs", help="list the runs a config defines")
     runs.add_argument("config")
     runs.set_defaults(function=command_runs)

@@ -191,9 +191,42 @@ def study_resources(runs, trains, attempt=1):
 
 
 def dataset_resources(data, attempt=1):
-    seconds = START_SECONDS + COMPILE_SECONDS + SAFETY * dataset_seconds(data)
+    """Resources of a job that samples the data sets ``data`` (one ``DataSpec`` or several,
+    one after the other)."""
+    members = data if isinstance(data, (list, tuple)) else [data]
+    seconds = START_SECONDS + COMPILE_SECONDS + SAFETY * sum(
+        dataset_seconds(member) + WRITE_SECONDS for member in members)
     return {"runtime": max(1, math.ceil(seconds / 60)) * attempt,
-            "mem_mb": math.ceil(dataset_memory_mb(data) * (1 + 0.5 * (attempt - 1)))}
+            "mem_mb": math.ceil(max(dataset_memory_mb(member) for member in members)
+                                * (1 + 0.5 * (attempt - 1)))}
+
+
+#: Seconds to write one data set's file besides sampling it (netCDF, compression; measured
+#: ~5-20 ms for 10^3-10^4 samples of N = 100).
+WRITE_SECONDS = 0.02
+#: Work a batch of data sets is filled up to, in seconds (``batch_datasets``): a job process
+#: costs ~1-2 s before it computes anything (interpreter, numpy, numba, netCDF), so small data
+#: sets go out together until a job holds this much.
+BATCH_SECONDS = 10.0
+
+
+def batch_datasets(datasets, seconds=BATCH_SECONDS):
+    """The data sets of a sweep (``{id: DataSpec}``, in a fixed order) in consecutive batches of
+    at most ``seconds`` of estimated work each (``dataset_seconds`` plus writing), a data set
+    that alone exceeds it in a batch of its own: ``[[id, ...], ...]``.  A pure function of the
+    data sets, so every process that reads the same config (the workflow, its jobs on a cluster)
+    forms the same batches."""
+    batches, current, load = [], [], 0.0
+    for dataset_id, data in datasets.items():
+        work = dataset_seconds(data) + WRITE_SECONDS
+        if current and load + work > seconds:
+            batches.append(current)
+            current, load = [], 0.0
+        current.append(dataset_id)
+        load += work
+    if current:
+        batches.append(current)
+    return batches
 
 
 # -------------------------------------------------------------------------- the estimate

@@ -5,6 +5,7 @@ folder, then ``os.replace`` moves it into place, so a killed job never leaves a 
 output that Snakemake (or a reader) would take for a finished one.
 """
 
+import functools
 import json
 import os
 import platform
@@ -63,7 +64,13 @@ def git_commit():
 
 
 def provenance():
-    """Global attributes naming the software that made a file."""
+    """Global attributes naming the software that made a file (computed once per process: a
+    job that writes many files asks git once)."""
+    return dict(_provenance())
+
+
+@functools.lru_cache(maxsize=1)
+def _provenance():
     versions = {"python": platform.python_version()}
     for name in ("rbmsweep",) + _DEPENDENCIES:
         try:

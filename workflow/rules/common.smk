@@ -1,6 +1,9 @@
 # Grid helpers: the config expanded into data sets, jobs and outputs (the logic is in
 # rbmsweep.config, rbmsweep.studies and rbmsweep.cost; nothing here computes physics).
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from rbmsweep import config as sweep
@@ -18,9 +21,10 @@ def validate_config(config, workflow):
         validation.validate(config, studies.KINDS)
     except validation.ConfigError as error:
         raise WorkflowError(str(error)) from None
-    global JOBS, DATASETS, KIND
+    global JOBS, DATASETS, KIND, DATA_BATCHES
     JOBS = sweep.all_jobs(config)
     DATASETS = sweep.all_datasets(config)
+    DATA_BATCHES = cost.batch_datasets(DATASETS)
     KIND = {
         name: sweep.study_kind(name, study) for name, study in config["studies"].items()
     }
@@ -57,8 +61,34 @@ def job_data(wildcards):
     return [dataset_file(run.data.id) for run in job_runs(wildcards)]
 
 
-def dataset_spec(wildcards):
-    return json.dumps(DATASETS[wildcards.dataset].arguments())
+class DataSpecs:
+    """The arguments of a batch's data sets, as the JSON list `rbmsweep data --spec` reads.
+    A rule parameter of a type Snakemake does not record, so that which batch a data set is
+    made in never reruns it: its file's path already names every argument."""
+
+    def __init__(self, dataset_ids):
+        self.text = json.dumps([DATASETS[i].arguments() for i in dataset_ids])
+
+    def __str__(self):
+        return self.text
+
+
+def missing_datasets(batch):
+    """The data sets of a batch whose file does not exist yet: only those are (re)made, so that
+    a data set is never sampled again because the batches changed with the config."""
+    return [i for i in batch if not Path(dataset_file(i)).exists()]
+
+
+def batch_runtime(dataset_ids):
+    return lambda wildcards, attempt: cost.dataset_resources(
+        [DATASETS[i] for i in dataset_ids], attempt
+    )["runtime"]
+
+
+def batch_memory_mb(dataset_ids):
+    return lambda wildcards, attempt: cost.dataset_resources(
+        [DATASETS[i] for i in dataset_ids], attempt
+    )["mem_mb"]
 
 
 def study_runs(study):
@@ -132,14 +162,6 @@ def job_group(wildcards):
     return cost.job_group(job_runs(wildcards), trains(wildcards.study))
 
 
-def dataset_runtime(wildcards, attempt):
-    return cost.dataset_resources(DATASETS[wildcards.dataset], attempt)["runtime"]
-
-
-def dataset_memory_mb(wildcards, attempt):
-    return cost.dataset_resources(DATASETS[wildcards.dataset], attempt)["mem_mb"]
-
-
 def study_runtime(wildcards, attempt):
     runs = study_runs(wildcards.study)
     return cost.study_resources(runs, trains(wildcards.study), attempt)["runtime"]
@@ -152,6 +174,49 @@ def study_memory_mb(wildcards, attempt):
 
 def cube_group(wildcards):
     return cost.cube_group(len(JOBS[wildcards.study]))
+
+
+# numba's compiled kernels: one cache for the sweep, warmed once before any job (onstart in the
+# Snakefile: rbmsweep.warm).  Local jobs read it in place; a SLURM job copies it into its own
+# temporary directory first (numba's cache is not safe on a file system shared between nodes),
+# so it starts warm.  $NUMBA_CACHE_DIR if set, else the user's cache folder (on clusters usually
+# a shared home: the submitting host warms it, the nodes copy it).
+NUMBA_CACHE = os.environ.get("NUMBA_CACHE_DIR") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "rbmsweep"
+    / "numba-cache"
+)
+# the shell commands' first line: which cache a job uses, and its threads
+NUMBA_SETUP = (
+    'if [ -n "${{SLURM_JOB_ID:-}}" ]; then'
+    " export NUMBA_CACHE_DIR={resources.tmpdir:q}/numba-cache;"
+    ' mkdir -p "$NUMBA_CACHE_DIR" && cp -r {params.numba_cache:q}/. "$NUMBA_CACHE_DIR"/ 2>/dev/null;'
+    " else export NUMBA_CACHE_DIR={params.numba_cache:q}; fi;"
+    " export NUMBA_NUM_THREADS={threads}; "
+)
+
+
+def warm_kernels():
+    """Compile the kernels of the training jobs about to run into NUMBA_CACHE, once, before they
+    start (rbmsweep.warm: one tiny run per distinct kind of run)."""
+    from rbmsweep import warm
+
+    distinct = {}
+    for job in workflow.dag.needrun_jobs():
+        if job.rule.name == "run_job":
+            for run in JOBS[job.wildcards.study][job.wildcards.job]:
+                distinct.setdefault(warm.signature(run), run)
+    if not distinct:
+        return
+    print(
+        f"Warming numba's cache {NUMBA_CACHE} ({len(distinct)} kinds of run)",
+        flush=True,
+    )
+    command = [sys.executable, "-m", "rbmsweep.cli", "warm"]
+    command += ["--spec", sweep.jobs_to_json(list(distinct.values()))]
+    subprocess.run(
+        command, env={**os.environ, "NUMBA_CACHE_DIR": NUMBA_CACHE}, check=False
+    )
 
 
 def final_outputs():
