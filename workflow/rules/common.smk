@@ -112,31 +112,51 @@ def study_analysis(wildcards):
     return config["studies"][wildcards.study].get("analysis", {})
 
 
-# Figures: each study kind's table (rbmsweep.studies.<kind>.FIGURES) says what a figure is
-# drawn from and by which function of rbmsweep.plots; its caption is
-# workflow/report/<figure>.rst.
-def figure_entry(wildcards):
-    return studies.figure(KIND[wildcards.study], wildcards.figure)
+# Aggregates and figures: each study kind's tables (rbmsweep.studies.<kind>.AGGREGATES,
+# FIGURES) say what a figure is drawn from and by which function of rbmsweep.plots; its caption
+# is workflow/report/<figure>.rst.
+def studies_of(kind):
+    """A wildcard constraint matching exactly the studies of a kind."""
+    return "|".join(sorted(study for study, k in KIND.items() if k == kind))
 
 
-def figure_input(wildcards):
-    source = figure_entry(wildcards).source
-    if source == "datasets":
+def aggregate_outputs(kind):
+    return [f"results/{{study}}/{name}.nc" for name in studies.KINDS[kind].AGGREGATES]
+
+
+def figure_outputs(kind):
+    return [figure_file(name) for name in studies.KINDS[kind].FIGURES]
+
+
+def figure_file(name):
+    """A figure of the report, with its caption workflow/report/<name>.rst."""
+    return report(
+        f"results/{{study}}/figures/{name}.png",
+        caption=f"../report/{name}.rst",
+        category="{study}",
+        labels={"figure": name},
+    )
+
+
+def figure_datasets(wildcards):
+    """The data set files a study's figures are drawn from (none for most kinds)."""
+    figures = studies.KINDS[KIND[wildcards.study]].FIGURES.values()
+    if any(figure.source == "datasets" for figure in figures):
         return study_first_seed_datasets(wildcards.study)
-    return f"results/{wildcards.study}/{source}.nc"
+    return []
 
 
-def figure_function(wildcards):
-    return figure_entry(wildcards).draw
-
-
-def figure_caption(wildcards):
-    from jinja2 import Template
-
-    text = Path(
-        workflow.basedir, "workflow", "report", f"{wildcards.figure}.rst"
-    ).read_text()
-    return Template(text).render(snakemake={"wildcards": wildcards})
+def figure_table(wildcards):
+    """Each figure of the study: (plotting function, its input files, its output file)."""
+    study = wildcards.study
+    table = []
+    for name, figure in studies.KINDS[KIND[study]].FIGURES.items():
+        if figure.source == "datasets":
+            inputs = study_first_seed_datasets(study)
+        else:
+            inputs = [f"results/{study}/{figure.source}.nc"]
+        table.append((figure.draw, inputs, f"results/{study}/figures/{name}.png"))
+    return table
 
 
 # Resources from the problem size (rbmsweep.cost; `rbmsweep estimate CONFIG` sums them up):
