@@ -61,6 +61,12 @@ def command_run(args):
                 options["checkpoint_every"] = args.checkpoint_seconds
         labelled.append(studies.run(spec, samples, test, **options))
     io.write_netcdf(io.combine_job(labelled), args.out)
+    if "rbmsweep.kernels" in sys.modules:
+        from .kernels.loading import cache_statistics
+
+        loaded, compiled = cache_statistics()
+        logging.getLogger("rbmsweep.run").info(
+            "numba kernels: %d loaded from the cache, %d compiled", loaded, compiled)
 
 
 def command_warm(args):

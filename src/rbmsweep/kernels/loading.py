@@ -114,3 +114,24 @@ def preload_blas():
             raise
     except Exception:  # pragma: no cover - numba then imports scipy.linalg as usual
         return
+
+
+def cache_statistics():
+    """(loaded, compiled): how many cached kernels of this package this process loaded from
+    numba's cache and how many it compiled (numba's dispatcher statistics).  A job that
+    started from a warm cache compiled none (``rbmsweep run`` logs it)."""
+    from numba.core.dispatcher import Dispatcher
+
+    loaded = compiled = 0
+    seen = set()
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(__package__ + ".") or module is None:
+            continue
+        for value in list(vars(module).values()):
+            for item in value.values() if isinstance(value, dict) else [value]:
+                if isinstance(item, Dispatcher) and id(item) not in seen:
+                    seen.add(id(item))
+                    if getattr(item, "_cache", None) is not None and item._can_compile:
+                        loaded += sum(item.stats.cache_hits.values())
+                        compiled += sum(item.stats.cache_misses.values())
+    return loaded, compiled
