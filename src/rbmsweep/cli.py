@@ -52,7 +52,7 @@ def command_run(args):
         logging.getLogger("rbmsweep.run").info("run %s/%s (%s)", spec.study, spec.run_id,
                                                spec.kind)
         samples, test = io.read_samples(data_file)
-        options = {}
+        options = {} if args.threads is None else {"threads": args.threads}
         if args.checkpoint is not None:
             options["checkpoint"] = checkpoint.run_path(args.checkpoint, spec.seed, len(specs))
             if args.checkpoint_epochs is not None:
@@ -102,6 +102,9 @@ def build_parser():
                      help="the run, or a list of runs, as JSON (rbmsweep.config)")
     run.add_argument("--data", required=True, nargs="+", help="dataset file of each run")
     run.add_argument("--out", required=True)
+    run.add_argument("--threads", type=int, metavar="N",
+                     help="cores a training run may use (default: every core this process may "
+                          "run on); the result does not depend on it")
     run.add_argument("--checkpoint", metavar="PATH",
                      help="checkpoint file of a long training: resume from it if present, save "
                           "the state there regularly, delete it on success (one file per seed "

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import math
+import os
 import time
 from types import MappingProxyType
 
@@ -53,6 +54,15 @@ def epoch_threads(threads, n_chains, gibbs_steps, n_visible, n_hidden, batch_siz
     return int(threads)
 
 
+def available_cores():
+    """The cores this process may run on (its CPU affinity: a batch job's allocation, not the
+    whole machine), the default of ``train(threads=...)``."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every platform)
+        return os.cpu_count() or 1
+
+
 @contextlib.contextmanager
 def _threads(threads):
     """Run the block with ``threads`` numba threads and single-threaded BLAS; restore both.
@@ -87,7 +97,7 @@ DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
-          log_likelihood=True, threads=1, precision="float64", checkpoint=None,
+          log_likelihood=True, threads=None, precision="float64", checkpoint=None,
           checkpoint_every=None, tap_order=2, fresh_data=False):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
@@ -97,7 +107,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     of epochs; ``n_chains`` (``None``) defaults to ``batch_size``
     (one persistent chain per batch item, as the paper's PCD).  Randomness comes only from
     ``seed``: the epoch shuffles from (seed, epoch), the chains from their own streams.
-    ``threads``: cores to use (the chains of a mini-batch, and large matrix products, run in
+    ``threads``: cores to use (default: every core this process may run on,
+    ``available_cores()``; the chains of a mini-batch, and large matrix products, run in
     parallel); the result is bitwise the same for any value.  ``precision``: "float64", or
     "float32" for the matrix products only (twice as fast where they dominate, e.g. N·M ≳ 10^4;
     parameters, sums and probabilities stay float64; tests/test_kernels.py checks the gradient).
@@ -120,6 +131,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         raise ValueError(f"batch_size: {batch_size} is larger than the {n_samples} training samples")
     if precision not in PRECISIONS:
         raise ValueError(f"precision: {precision!r} is not allowed; allowed: {', '.join(PRECISIONS)}")
+    if threads is None:
+        threads = available_cores()
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads: {threads!r} is not allowed; must be an integer ≥ 1")
     if not (np.isfinite(learning_rate) and learning_rate > 0):

@@ -57,7 +57,7 @@ def warm(specs):
         try:
             small = tiny(spec)
             train, test = data.make_dataset(**small.data.arguments())
-            studies.run(small, train, test)
+            studies.run(small, train, test, threads=1)  # as the rules run them
         except Exception as error:  # the jobs compile what this could not
             failed += 1
             log.warning("could not warm %s/%s: %s: %s", spec.study, spec.run_id,

@@ -22,5 +22,6 @@ rule run_job:
         NUMBA_SETUP
         + 'echo "host $(hostname) NUMBA_CACHE_DIR=$NUMBA_CACHE_DIR threads={threads}" > {log:q}; '
         "rbmsweep run --spec {params.spec:q} --data {input.data:q} --out {output:q}"
+        " --threads {threads}"
         " --checkpoint {params.checkpoint:q}"
         " >> {log:q} 2>&1"

@@ -11,7 +11,7 @@ picks the smaller layer).
 import numpy as np
 from numba import njit
 
-from .unit_functions import hidden_inputs, unit_cumulant, unit_levels
+from .unit_functions import unit_cumulant, unit_levels
 
 
 @njit(cache=True)
@@ -55,20 +55,38 @@ def log_partition_over_hidden(weights, visible_fields, hidden_fields, visible_co
     return running_max + np.log(running_sum)
 
 
-@njit(cache=True)
+#: rows of data converted to float64 at a time in ``negative_free_energies`` (a block and its
+#: product stay in the L2 cache)
+FREE_ENERGY_BLOCK = 1024
+
+
+@njit(cache=True, error_model="numpy")
 def negative_free_energies(data, weights, visible_fields, hidden_fields, visible_code, hidden_code):
-    """−F(v) = Σ_i g_i v_i + Σ_μ Γ_h(c_μ + Σ_i v_i w_iμ) for each row (log P(v) = −F(v) − log Z)."""
+    """−F(v) = Σ_i g_i v_i + Σ_μ Γ_h(c_μ + Σ_i v_i w_iμ) for each row (log P(v) = −F(v) − log Z).
+
+    Vectorised: blocks of rows as float64 times [W | g] through BLAS (the hidden inputs and the
+    field term in one product), then the cumulants; the exact log-likelihood of 10^5 samples
+    of N = 100 at a snapshot costs milliseconds (docs/physics.md §18)."""
     n_samples, n_visible = data.shape
     n_hidden = weights.shape[1]
     out = np.empty(n_samples)
-    inputs = np.empty(n_hidden)
-    for s in range(n_samples):
-        row = data[s]
-        hidden_inputs(row, weights, hidden_fields, inputs)
-        total = 0.0
-        for i in range(n_visible):
-            total += visible_fields[i] * row[i]
+    factors = np.empty((n_visible, n_hidden + 1))
+    for i in range(n_visible):
         for mu in range(n_hidden):
-            total += unit_cumulant(hidden_code, inputs[mu])
-        out[s] = total
+            factors[i, mu] = weights[i, mu]
+        factors[i, n_hidden] = visible_fields[i]
+    block = min(FREE_ENERGY_BLOCK, max(n_samples, 1))
+    rows = np.empty((block, n_visible))
+    products = np.empty((block, n_hidden + 1))
+    for start in range(0, n_samples, block):
+        n = min(block, n_samples - start)
+        for s in range(n):
+            for i in range(n_visible):
+                rows[s, i] = data[start + s, i]
+        np.dot(rows[:n], factors, products[:n])
+        for s in range(n):
+            total = products[s, n_hidden]
+            for mu in range(n_hidden):
+                total += unit_cumulant(hidden_code, products[s, mu] + hidden_fields[mu])
+            out[start + s] = total
     return out

@@ -6,7 +6,8 @@ A study kind is a module of this package with
 - ``TRAINS``: whether its runs train RBMs (or only look at their data);
 - ``run(spec, samples, test, **options)``: one run (a ``rbmsweep.config.RunSpec``) as an
   ``xarray.Dataset``; ``options`` are how to train, not what (``checkpoint``,
-  ``checkpoint_every``: they do not change the result), ignored by kinds that do not train;
+  ``checkpoint_every``, ``threads``: they do not change the result), ignored by kinds that do
+  not train;
 - ``AGGREGATES``: ``results/<study>/<name>.nc`` computed from the study's cube, by name;
 - ``FIGURES``: ``results/<study>/figures/<name>.png``, by name: what each is drawn from and
   the plotting function that draws it (``Figure``).
@@ -28,7 +29,7 @@ class Figure:
 
 def training_run(spec, samples, test, **options):
     """Train the RBM of one run and return its dataset (``rbmsweep.training.train``;
-    ``options``: its ``checkpoint`` and ``checkpoint_every``)."""
+    ``options``: its ``checkpoint``, ``checkpoint_every`` and ``threads``)."""
     from ..rbm import RBM
     from ..training import train
 
