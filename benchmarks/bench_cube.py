@@ -83,7 +83,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--small", action="store_true", help="40 runs; check the cube")
+    parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
+    rows = []
     sizes = [40] if args.small else args.runs
     template = template_run()
     print(f"{'runs':>7}{'files MB':>10}{'write s':>9}{'assemble s':>12}{'peak RSS MB':>13}"
@@ -98,6 +100,7 @@ def main():
             seconds, peak, counted, out = assemble(folder)
             print(f"{counted:>7}{size:>10.1f}{written:>9.1f}{seconds:>12.1f}{peak:>13.0f}"
                   f"{out.stat().st_size / 1e6:>9.1f}", flush=True)
+            rows.append({"runs": counted, "files_mb": size, "seconds": seconds, "peak_mb": peak})
             if args.small:
                 import xarray as xr
 
@@ -107,6 +110,10 @@ def main():
                     np.testing.assert_array_equal(
                         cube["weights"].isel(beta=0, n_hidden=0, seed=0).values,
                         template["weights"].isel(beta=0, n_hidden=0, seed=0).values)
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps(rows))
     if args.small:
         print("bench_cube --small: outputs OK")
 

@@ -2,7 +2,6 @@
 expected gradient and an independent numpy implementation; determinism and threads."""
 
 import itertools
-import subprocess
 import sys
 from pathlib import Path
 
@@ -369,17 +368,3 @@ def test_training_keeps_int8_data_without_copies():
     bad[-1, -1] = 0
     with pytest.raises(ValueError, match="take values"):
         rbm._as_configurations(bad)
-
-
-# -- the benchmark cannot rot ---------------------------------------------------------------------------
-
-def test_benchmarks_small_mode_runs():
-    """``run_all.py --small``: every benchmark's code runs on tiny sizes and checks its outputs."""
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--small"],
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "bench_training --small: outputs OK" in result.stdout
-    assert "bench_samplers --small: outputs OK" in result.stdout
-    assert "bench_memory --small: outputs OK" in result.stdout
-    assert "bench_sweep --small: outputs OK" in result.stdout
-    assert "bench_compile --small: outputs OK" in result.stdout
