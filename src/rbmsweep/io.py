@@ -140,14 +140,15 @@ def sweep_dims(cube):
 
 
 def combine_runs(paths):
-    """One cube from many run files: ``xr.combine_by_coords`` along the sweep dimensions.
+    """One cube from many run files (or job datasets): ``xr.combine_by_coords`` along the sweep
+    dimensions.
 
     Runs of different sizes (a sweep over n_hidden, n_visible or epochs) are first put on the
     union of their run coordinates, padded with NaN, so that only the sweep dims are combined.
     """
     import xarray as xr
 
-    runs = [xr.load_dataset(path) for path in paths]
+    runs = [path if isinstance(path, xr.Dataset) else xr.load_dataset(path) for path in paths]
     per_run = {"run_id", "config", "seed", "train_seconds", "run_ids", "train_seconds_per_run"}
     union = {}
     for run in runs:

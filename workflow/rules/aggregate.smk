@@ -14,6 +14,8 @@ rule cube:
     resources:
         mem_mb=study_memory_mb,
         runtime=study_runtime,
+    params:
+        jobs=study_jobs_in_cube,
     script:
         "../scripts/cube.py"
 

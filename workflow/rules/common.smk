@@ -96,8 +96,23 @@ def study_runs(study):
 
 
 def study_run_files(wildcards):
+    """The cube's inputs: the run files of a study that trains; the data sets of one that only
+    looks at its data, whose runs (a spectrum: milliseconds) the cube job computes itself
+    rather than one job process each (study_jobs_in_cube)."""
+    study = wildcards.study
+    if not trains(study):
+        return sorted({dataset_file(run.data.id) for run in study_runs(study)})
+    return [f"results/{study}/runs/{job}/run.nc" for job in JOBS[study]]
+
+
+def study_jobs_in_cube(wildcards):
+    """The jobs the cube job computes (a study that does not train; see study_run_files), as
+    [(runs as JSON, their data files)]; none for a study that trains."""
+    if trains(wildcards.study):
+        return []
     return [
-        f"results/{wildcards.study}/runs/{job}/run.nc" for job in JOBS[wildcards.study]
+        (sweep.jobs_to_json(runs), [dataset_file(run.data.id) for run in runs])
+        for runs in JOBS[wildcards.study].values()
     ]
 
 
@@ -237,6 +252,15 @@ def warm_kernels():
     subprocess.run(
         command, env={**os.environ, "NUMBA_CACHE_DIR": NUMBA_CACHE}, check=False
     )
+
+
+def needs_run_job(wildcards):
+    """Only studies that train have run jobs (study_run_files)."""
+    if not trains(wildcards.study):
+        raise WorkflowError(
+            f"study {wildcards.study} does not train: its runs are computed with its cube"
+        )
+    return job_data(wildcards)
 
 
 def final_outputs():

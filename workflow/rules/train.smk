@@ -1,6 +1,6 @@
 rule run_job:
     input:
-        data=job_data,
+        data=needs_run_job,
     output:
         "results/{study}/runs/{job}/run.nc",
     log:
