@@ -125,6 +125,7 @@ class TrainSpec:
     fresh_data: bool
     snapshots: dict
     log_likelihood: bool
+    log_likelihood_samples: int | None = None
 
     def arguments(self):
         """The keyword arguments of ``train(...)`` (no ``None``)."""

@@ -94,8 +94,10 @@ def run_seconds(run, trains, spin_rate=SPIN_RATE, hidden_cost=HIDDEN_COST):
     seconds = spin_updates(run) * (1 + hidden_cost * (n_hidden - 1)) / spin_rate
     if _exact_log_likelihood(run):
         enumerated = 2 ** min(n_visible, n_hidden)
-        per_snapshot = (enumerated * max(n_visible, n_hidden)
-                        + (n_samples + run.data.n_test) * n_visible * n_hidden)
+        rows = [n_samples, run.data.n_test]
+        if run.train.log_likelihood_samples is not None:  # a subsample (rbmsweep.subsample)
+            rows = [min(n, run.train.log_likelihood_samples) for n in rows]
+        per_snapshot = (enumerated * max(n_visible, n_hidden) + sum(rows) * n_visible * n_hidden)
         seconds += n_snapshots(run) * per_snapshot / LL_RATE
     return seconds
 

@@ -25,6 +25,7 @@ from .kernels.random import seed_streams
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 from .snapshots import resolve as resolve_snapshots
+from .subsample import mean_and_standard_error, subsample_rows
 
 log = logging.getLogger("rbmsweep.train")
 
@@ -98,7 +99,7 @@ DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
           log_likelihood=True, threads=None, precision="float64", checkpoint=None,
-          checkpoint_every=None, tap_order=2, fresh_data=False):
+          checkpoint_every=None, tap_order=2, fresh_data=False, log_likelihood_samples=None):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
     Parameters mirror the config's ``train`` section, with its defaults (the schema's; a test
@@ -116,6 +117,9 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     for other arguments is refused), saves its whole state there every ``checkpoint_every``
     (seconds of wall time, default 300, or ``{"epochs": k}``) and deletes it on success; the
     result is bitwise that of an uninterrupted run (``rbmsweep.checkpoint``).
+    ``log_likelihood_samples``: the snapshots' log-likelihood on that many configurations of
+    the train and of the test data (a random subsample fixed for the run) with its standard
+    error, ``log_likelihood_train_se`` / ``_test_se`` (``rbmsweep.subsample``); None: all.
     """
     if fresh_data:
         raise NotImplementedError("fresh_data is not implemented yet")
@@ -154,17 +158,28 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         checkpoint, checkpoint_every, rbm=rbm, data=v, test=test, algorithm=algorithm,
         gibbs_steps=int(gibbs_steps), learning_rate=float(learning_rate),
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
-        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision)
+        n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision,
+        log_likelihood_samples=log_likelihood_samples)
     state = None if checkpointer is None else checkpointer.resume()
+    # the configurations the log-likelihood is evaluated on: all, or a fixed subsample
+    subsampled = log_likelihood_samples is not None
+    likelihood_data = [(name, data, subsample_rows(len(data), log_likelihood_samples, seed, part))
+                       for part, (name, data) in enumerate((("ll_train", v), ("ll_test", test)))
+                       if data is not None]
 
     def record(epoch):
         entry = {"weights": rbm.weights.copy(), "visible_fields": rbm.visible_fields.copy(),
                  "hidden_fields": rbm.hidden_fields.copy(), "ll_train": np.nan, "ll_test": np.nan}
+        if subsampled:
+            entry.update(ll_train_se=np.nan, ll_test_se=np.nan)
         if log_likelihood:
             log_z = rbm.log_partition()
-            entry["ll_train"] = rbm.log_likelihood(v, log_z)
-            if test is not None:
-                entry["ll_test"] = rbm.log_likelihood(test, log_z)
+            for name, data, rows in likelihood_data:
+                if not subsampled:
+                    entry[name] = rbm.log_likelihood(data, log_z)
+                    continue
+                values = rbm.negative_free_energy(data if rows is None else data[rows]) - log_z
+                entry[name], entry[name + "_se"] = mean_and_standard_error(values, len(data))
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
@@ -212,6 +227,10 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
             "log_likelihood_test": ("epoch", [r["ll_test"] for r in records],
                                     {"long_name": "mean log-likelihood of the test data",
                                      "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
+            **({f"log_likelihood_{part}_se": ("epoch", [r[f"ll_{part}_se"] for r in records], {
+                "long_name": f"standard error of log_likelihood_{part} (a subsample of "
+                             f"{log_likelihood_samples} configurations)", "units": "nat"})
+                for part in ("train", "test")} if subsampled else {}),
         },
         coords={
             "epoch": ("epoch", epoch_grid, {"long_name": "training epoch", "units": "epoch"}),
