@@ -24,6 +24,7 @@ correlation matrix and one eigendecomposition; sampling a data set costs
 """
 
 import argparse
+import functools
 import math
 
 #: Visible-spin updates per second on one core for M = 1 hidden unit, with the kernels of
@@ -65,9 +66,17 @@ def _max_enumerated_units():
 
 def n_snapshots(run):
     """Number of recorded epochs of a run (``rbmsweep.snapshots``)."""
+    snapshots = run.train.snapshots
+    key = tuple(sorted(snapshots.items())) if isinstance(snapshots, dict) else tuple(snapshots)
+    return _n_snapshots(key, run.train.epochs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _n_snapshots(key, epochs):
     from .snapshots import resolve
 
-    return len(resolve(run.train.snapshots, run.train.epochs))
+    snapshots = dict(key) if key and isinstance(key[0], tuple) else list(key)
+    return len(resolve(snapshots, epochs))
 
 
 def spin_updates(run):
@@ -162,7 +171,12 @@ SHORT_JOB_MINUTES = 5
 
 def job_group(runs, trains):
     """The job group of a run job: ``short_runs`` or none (see ``SHORT_JOB_MINUTES``)."""
-    return "short_runs" if job_resources(runs, trains)["runtime"] <= SHORT_JOB_MINUTES else None
+    return group_of_runtime(job_resources(runs, trains)["runtime"])
+
+
+def group_of_runtime(minutes):
+    """``short_runs`` for a job that asks for at most ``SHORT_JOB_MINUTES``, else none."""
+    return "short_runs" if minutes <= SHORT_JOB_MINUTES else None
 
 
 #: Studies of at most this many jobs have their cube computed in the submission of their

@@ -1,5 +1,6 @@
 # Grid helpers: the config expanded into data sets, jobs and outputs (the logic is in
 # rbmsweep.config, rbmsweep.studies and rbmsweep.cost; nothing here computes physics).
+import functools
 import json
 import os
 import subprocess
@@ -52,9 +53,14 @@ def trains(study):
     return studies.KINDS[KIND[study]].TRAINS
 
 
+@functools.lru_cache(maxsize=None)
+def _job_json(study, job):
+    return sweep.jobs_to_json(JOBS[study][job])
+
+
 def job_spec(wildcards):
     """The job's runs as JSON, for `rbmsweep run --spec`."""
-    return sweep.jobs_to_json(job_runs(wildcards))
+    return _job_json(wildcards.study, wildcards.job)
 
 
 def job_data(wildcards):
@@ -177,24 +183,27 @@ def figure_table(wildcards):
 # Resources from the problem size (rbmsweep.cost; `rbmsweep estimate CONFIG` sums them up):
 # wall time, memory and threads of each job, more time and memory on each retry, and the
 # group that the SLURM profile bundles into few submissions (groups are ignored locally).
+@functools.lru_cache(maxsize=None)
+def _job_resources(study, job, attempt):
+    # (once per job and attempt: a DAG of 10^4 jobs asks for each resource several times)
+    return cost.job_resources(JOBS[study][job], trains(study), attempt)
+
+
 def job_runtime(wildcards, attempt):
-    return cost.job_resources(job_runs(wildcards), trains(wildcards.study), attempt)[
-        "runtime"
-    ]
+    return _job_resources(wildcards.study, wildcards.job, attempt)["runtime"]
 
 
 def job_memory_mb(wildcards, attempt):
-    return cost.job_resources(job_runs(wildcards), trains(wildcards.study), attempt)[
-        "mem_mb"
-    ]
+    return _job_resources(wildcards.study, wildcards.job, attempt)["mem_mb"]
 
 
 def job_threads(wildcards):
-    return cost.job_threads(job_runs(wildcards))
+    return _job_resources(wildcards.study, wildcards.job, 1)["threads"]
 
 
 def job_group(wildcards):
-    return cost.job_group(job_runs(wildcards), trains(wildcards.study))
+    runtime = _job_resources(wildcards.study, wildcards.job, 1)["runtime"]
+    return cost.group_of_runtime(runtime)
 
 
 def study_runtime(wildcards, attempt):
