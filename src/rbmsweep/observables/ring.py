@@ -146,6 +146,8 @@ def spline_crossings(values, middle):
         m = values[k + 1] - values[k]
         c3 = slopes[k] + slopes[k + 1] - 2.0 * m
         c2 = 3.0 * m - 2.0 * slopes[k] - slopes[k + 1]
+        if _no_sign_change(values[k], slopes[k], c2, c3):
+            return np.empty(0)
         t = np.roots([c3, c2, slopes[k], values[k]])
         t = t.real[np.abs(t.imag) <= 1e-9 * np.maximum(1.0, np.abs(t.real))]
         return k + t[(t >= 0.0) & (t <= 1.0)]
@@ -162,6 +164,21 @@ def spline_crossings(values, middle):
             right = min(found)
             break
     return left, right
+
+
+def _no_sign_change(c0, c1, c2, c3):
+    """Whether p(t) = c0 + c1 t + c2 t² + c3 t³ keeps one strict sign on [0, 1]: its values at
+    0, 1 and its critical points inside (a cheap test that spares most pieces a root solve)."""
+    points = [0.0, 1.0]
+    if c3 != 0.0:
+        discriminant = c2 * c2 - 3.0 * c3 * c1
+        if discriminant >= 0.0:
+            root = np.sqrt(discriminant)
+            points += [(-c2 + root) / (3.0 * c3), (-c2 - root) / (3.0 * c3)]
+    elif c2 != 0.0:
+        points.append(-c1 / (2.0 * c2))
+    values = [c0 + t * (c1 + t * (c2 + t * c3)) for t in points if 0.0 <= t <= 1.0]
+    return min(values) > 0.0 or max(values) < 0.0
 
 
 def _not_a_knot_slopes(values):
