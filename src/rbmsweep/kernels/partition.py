@@ -68,9 +68,10 @@ def negative_free_energies(data, weights, visible_fields, hidden_fields, visible
     Vectorised (docs/physics.md §18.4): blocks of rows as float64 times [W | g] through BLAS
     (the hidden inputs and the field term in one product), then the cumulants of a row in one
     logarithm, Σ_μ Γ(x_μ) = Σ_μ a_μ + log Π_μ (1 + e^{b_μ}) with a = |x|, b = −2|x| (spin:
-    Γ = log 2cosh x) or a = max(x, 0), b = −|x| (Bernoulli: Γ = log(1 + e^x)); every factor
-    lies in (1, 2], so the product cannot overflow for M < 1000 (longer rows are split), and
-    the exponentials (``vecmath.exp``) vectorise across rows."""
+    Γ = log 2cosh x) or a = (x + |x|)/2 = max(x, 0), b = −|x| (Bernoulli: Γ = log(1 + e^x));
+    every factor lies in (1, 2], so the product cannot overflow (rows of more than 512 hidden
+    units take one logarithm per 512), and the exponentials (``vecmath.exp``) vectorise across
+    rows."""
     n_samples, n_visible = data.shape
     n_hidden = weights.shape[1]
     out = np.empty(n_samples)
@@ -79,7 +80,8 @@ def negative_free_energies(data, weights, visible_fields, hidden_fields, visible
         for mu in range(n_hidden):
             factors[i, mu] = weights[i, mu]
         factors[i, n_hidden] = visible_fields[i]
-    spin = hidden_code == SPIN
+    # a = abs_part |x| + x_part x, b = −exp_part |x| (see above)
+    abs_part, x_part, exp_part = (1.0, 0.0, 2.0) if hidden_code == SPIN else (0.5, 0.5, 1.0)
     block = min(FREE_ENERGY_BLOCK, max(n_samples, 1))
     rows = np.empty((block, n_visible))
     products = np.empty((block, n_hidden + 1))
@@ -102,12 +104,8 @@ def negative_free_energies(data, weights, visible_fields, hidden_fields, visible
             c = hidden_fields[mu]
             for s in range(n):
                 x = products[s, mu] + c
-                if spin:
-                    linear[s] += abs(x)
-                    product[s] *= 1.0 + exp(-2.0 * abs(x))
-                else:
-                    linear[s] += max(x, 0.0)
-                    product[s] *= 1.0 + exp(-abs(x))
+                linear[s] += abs_part * abs(x) + x_part * x
+                product[s] *= 1.0 + exp(-exp_part * abs(x))
         for s in range(n):
             out[start + s] = linear[s] + np.log(product[s])
     return out
