@@ -4,7 +4,9 @@ and how long a later process takes to load them from it.
 Each measurement is a fresh process with ``NUMBA_CACHE_DIR`` pointing at a new, empty folder
 (compile), then a second process on the same folder (load), both timing their imports and one
 short ``train`` call as a place-cell training job makes it (spin PCD-20, N = 100, M = 3, the
-exact log-likelihood and the observables at the snapshots), or one data set; wall and CPU
+exact log-likelihood and the observables at the snapshots; Potts q = 10 × one double-well
+unit with its exact log-likelihood, the general kernels of docs/physics.md §12.5), or one data
+set; wall and CPU
 seconds (compilation is single-threaded: CPU seconds do not grow with the machine's load), peak
 RSS from ``os.wait4``.
 
@@ -28,6 +30,17 @@ from rbmsweep.training import train
 v = np.where(np.random.default_rng(0).random((200, 100)) < 0.5, 1, -1).astype(np.int8)
 train(RBM(100, 3, visible="spin", hidden="spin", seed=0), v, test=v[:50], gibbs_steps=20,
       batch_size=10, epochs=1, threads=1)
+print(time.perf_counter() - started, time.process_time() - cpu)
+"""
+
+POTTS = """
+import time, numpy as np
+started, cpu = time.perf_counter(), time.process_time()
+from rbmsweep import RBM
+from rbmsweep.training import train
+v = np.random.default_rng(0).integers(0, 10, (200, 100)).astype(np.int8)
+train(RBM(100, 1, visible="potts", q=10, hidden="double_well", theta=-2.0, seed=0), v,
+      gibbs_steps=20, batch_size=10, epochs=1, snapshots=[0, 1], threads=1)
 print(time.perf_counter() - started, time.process_time() - cpu)
 """
 
@@ -71,7 +84,7 @@ def main():
     args = parser.parse_args()
     cases = [("vecmath.sigmoid_array", SMALL)] if args.small else [
         ("a training job (train() of a place-cell run)", TRAIN),
-        ("a data job (data.ising_chain)", DATA)]
+        ("a Potts × double-well train()", POTTS), ("a data job (data.ising_chain)", DATA)]
     print(f"{'first call, imports included':<46}{'empty cache s':>14}{'CPU s':>7}{'RSS MB':>8}"
           f"{'cached s':>10}{'CPU s':>7}{'RSS MB':>8}")
     rows = []

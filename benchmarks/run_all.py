@@ -3,8 +3,9 @@ the performance goals (ours, the peer or the "before", the ratio, the goal), mea
 run: the default sweep from a fresh clone (bench_default_sweep.py), compilation
 (bench_compile.py), training with the defaults on both sides against scikit-learn and the
 observables' share (bench_defaults.py), the kernels against scikit-learn and numpy
-(bench_training.py), the samplers (bench_samplers.py), memory (bench_memory.py), the DAG and the
-cube of a 10^4-run sweep (bench_dag.py, bench_cube.py), and per-job overhead (bench_sweep.py).
+(bench_training.py), Potts training against numpy (bench_potts.py), the samplers
+(bench_samplers.py), memory (bench_memory.py), the DAG and the cube of a 10^4-run sweep
+(bench_dag.py, bench_cube.py), and per-job overhead (bench_sweep.py).
 
     python benchmarks/run_all.py              # everything (~30-40 minutes on 2 cores)
     python benchmarks/run_all.py --small      # CI: tiny sizes, checks outputs, no table claims
@@ -123,7 +124,7 @@ def main(argv):
         failed |= run(script, ["--small"] if small else [], results)
     failed |= run("bench_dag.py", ["--runs", "100", "--no-start"] if small else [], results)
     failed |= run("bench_cube.py", ["--small"] if small else [], results)
-    for script in ("bench_sweep.py", "bench_rates.py"):
+    for script in ("bench_potts.py", "bench_sweep.py", "bench_rates.py"):
         print(f"\n== {script}", flush=True)
         failed |= subprocess.run([sys.executable, str(HERE / script),
                                   *(["--small"] if small else [])]).returncode

@@ -15,8 +15,8 @@ def test_benchmarks_small_mode_runs():
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--small"],
                             capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    for bench in ("training", "samplers", "memory", "sweep", "compile", "defaults", "cube",
-                  "default_sweep"):
+    for bench in ("training", "potts", "samplers", "memory", "sweep", "compile", "defaults",
+                  "cube", "default_sweep"):
         assert f"bench_{bench} --small: outputs OK" in result.stdout, bench
     summary = result.stdout.split("== summary")[-1]
     for figure in ("tiny spectrum sweep", "compile", "scikit-learn", "observables", "DAG of 100",

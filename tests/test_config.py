@@ -232,6 +232,26 @@ def test_each_data_model_takes_its_own_keys():
                                    "model digits cannot be drawn afresh: only ising and xy data"]
 
 
+def test_a_gaussian_rbm_that_starts_not_normalisable_is_refused():
+    study = {"kind": "place_cells",
+             "data": {"model": "clusters", "n_visible": 100, "n_samples": 500},
+             "rbm": {"visible": "gaussian", "hidden": "gaussian", "n_hidden": 5,
+                     "init_std": 0.1, "hidden_variance": 2.0}}
+    (problem,) = problems_of({"studies": {"g": study}})
+    assert problem.startswith("studies.g.rbm.init_std: 0.1 is not allowed; the initial weights' "
+                              "largest singular value ≈ init_std (√N + √M) = 1.22 makes the "
+                              "Gaussian RBM not normalisable (σ_v² σ_h² s_max² = 2.99 ≥ 1")
+    study["rbm"]["init_std"] = 0.01
+    validated({"studies": {"g": study}})
+    # the estimate is the initial RBM's: a drawn one of that size is not normalisable either
+    rbm = RBM(100, 5, visible="gaussian", hidden="gaussian", hidden_variance=2.0,
+              init_std=0.01, seed=0)
+    estimate = 2.0 * (0.01 * (100**0.5 + 5**0.5)) ** 2
+    assert 0.8 < (1 - rbm.normalisation_margin()) / estimate < 1.2
+    with pytest.raises(ValueError, match="not normalisable"):
+        RBM(100, 5, visible="gaussian", hidden="gaussian", hidden_variance=2.0, init_std=0.1)
+
+
 def test_swept_unit_types_become_coordinates_that_do_not_clash_with_the_unit_dims():
     cfg = with_value("rbm", "hidden", ["spin", "bernoulli"])
     runs = list(all_runs(validated(cfg))["place_cells"].values())

@@ -5,9 +5,9 @@ regularly; a job killed at any moment and started again resumes from its last ch
 ends with results identical to an uninterrupted run with the same seed.  The state is
 everything the next epoch depends on:
 
-- the parameters (weights, visible and hidden fields), float64;
-- the persistent chains (int8) and their random-number streams (xoshiro256+ states, uint64,
-  ``rbmsweep.kernels.random``);
+- the parameters (weights, visible and hidden fields, of any unit types), float64;
+- the persistent chains (int8; float64 for Gaussian visible units) and their random-number
+  streams (xoshiro256+ states, uint64, ``rbmsweep.kernels.random``);
 - the last completed epoch, and the snapshot records taken so far.
 
 The epoch shuffle is derived from ``(seed, epoch)`` (``rbmsweep.training``), so there is no
@@ -36,7 +36,7 @@ from .io import atomic_path
 log = logging.getLogger("rbmsweep.checkpoint")
 
 #: bump when the layout of the file changes; part of the fingerprint
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: default time between checkpoints (seconds of wall time)
 DEFAULT_EVERY_SECONDS = 300.0
@@ -82,7 +82,8 @@ def _digest(value):
     hasher = hashlib.blake2b(digest_size=16)
     if isinstance(value, RBM):  # by its initial parameters
         hasher.update(json.dumps([value.visible.name, value.hidden.name,
-                                  bool(value.zero_fields)]).encode())
+                                  bool(value.zero_fields), value.q, value.visible.variance,
+                                  value.hidden.variance, value.hidden.theta]).encode())
         for array in (value.weights, value.visible_fields, value.hidden_fields):
             hasher.update(_digest(array).encode())
     elif isinstance(value, np.ndarray):
@@ -128,7 +129,7 @@ def save(path, state, digests):
         "elapsed_seconds": np.array(float(state.elapsed_seconds)),
         "weights": state.weights, "visible_fields": state.visible_fields,
         "hidden_fields": state.hidden_fields,
-        "chains": np.asarray(state.chains, dtype=np.int8),
+        "chains": np.asarray(state.chains),  # int8, or float64 for Gaussian visible units
         "chain_states": np.asarray(state.chain_states, dtype=np.uint64),
     }
     keys = sorted(state.records[0]) if state.records else []

@@ -58,12 +58,6 @@ SAFETY = 3.0
 BASE_MB = 300
 COMPILE_MB = 500
 
-def _max_enumerated_units():
-    from .rbm import MAX_ENUMERATED_UNITS  # (imports numba: only when a size is computed)
-
-    return MAX_ENUMERATED_UNITS
-
-
 def n_snapshots(run):
     """Number of recorded epochs of a run (``rbmsweep.snapshots``)."""
     snapshots = run.train.snapshots
@@ -84,12 +78,18 @@ def spin_updates(run):
     batch = run.train.batch_size
     n_chains = run.train.n_chains or batch
     updates = math.ceil(run.data.n_samples / batch)
-    return run.train.epochs * updates * n_chains * run.train.gibbs_steps * run.data.n_visible
+    # a Potts site draws from q states: counted as q updates (docs/physics.md §12.5)
+    states = run.data.q if run.rbm.visible == "potts" else 1
+    return (run.train.epochs * updates * n_chains * run.train.gibbs_steps * run.data.n_visible
+            * states)
 
 
 def _exact_log_likelihood(run):
-    return run.train.log_likelihood and min(run.data.n_visible,
-                                            run.rbm.n_hidden) <= _max_enumerated_units()
+    """Whether the run computes its exact log-likelihood (``rbmsweep.likelihood``)."""
+    from .likelihood import exact_methods_for  # (imports numba: only when a size is computed)
+
+    return bool(run.train.log_likelihood and run.data.n_visible and exact_methods_for(
+        run.rbm.visible, run.rbm.hidden, run.data.n_visible, run.rbm.n_hidden, run.data.q))
 
 
 def run_seconds(run, trains, spin_rate=SPIN_RATE, hidden_cost=HIDDEN_COST):

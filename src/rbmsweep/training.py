@@ -1,10 +1,12 @@
 """Training: stochastic gradient ascent with PCD-k or CD-k (docs/physics.md §4), whole epochs
-in compiled code (``kernels.pcd``), weight snapshots on a log-spaced plus linear epoch grid
-(``rbmsweep.snapshots``).
+in compiled code (``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for Potts,
+Gaussian and double-well units, docs/physics.md §12.5), weight snapshots on a log-spaced plus
+linear epoch grid (``rbmsweep.snapshots``).
 
-``train`` returns the run as an ``xarray.Dataset``: snapshots of the parameters, the
-log-likelihood of train and test data, the observables of ``rbmsweep.observables``, and in its
-attributes every hyperparameter as resolved (with the updates per epoch).
+``train`` returns the run as an ``xarray.Dataset`` (``rbmsweep.history``): snapshots of the
+parameters, the log-likelihood of train and test data with the estimator that produced it, the
+observables of ``rbmsweep.observables``, and in its attributes every hyperparameter as resolved
+(with the updates per epoch) and ``stop_reason`` ("" unless training had to stop early).
 """
 
 import contextlib
@@ -17,15 +19,16 @@ from types import MappingProxyType
 
 import numba
 import numpy as np
-import xarray as xr
 
+from . import likelihood
 from .checkpoint import Checkpointer
-from .kernels import pcd
+from .history import history, snapshot, unit_attrs
+from .kernels import general_pcd, pcd
 from .kernels.random import seed_streams
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 from .snapshots import resolve as resolve_snapshots
-from .subsample import mean_and_standard_error, subsample_rows
+from .subsample import subsample_rows
 
 log = logging.getLogger("rbmsweep.train")
 
@@ -92,6 +95,62 @@ def _threads(threads):
         numba.set_num_threads(previous)
 
 
+def _copies(rbm, chains, chain_states):
+    return (rbm.weights.copy(), rbm.visible_fields.copy(), rbm.hidden_fields.copy(),
+            chains.copy(), chain_states.copy())
+
+
+def _restore(saved, rbm, chains, chain_states):
+    for live, copy in zip((rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                           chain_states), saved):
+        live[...] = copy
+
+
+def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_size,
+                  gibbs_steps, learn_fields, n_threads, precision):
+    """A function ``(order, epoch) -> stop reason`` ("" to go on) that trains one epoch in
+    place: ``kernels.pcd`` for binary × binary units, ``kernels.general_pcd`` for the others
+    (docs/physics.md §4, §12.5)."""
+    persistent = algorithm == "pcd"
+    if rbm._binary:
+        # float32 products: a float32 copy of the weights, refreshed by the kernel per update
+        work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+        # the serial kernel avoids the thread pool's cost per mini-batch
+        kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+
+        def run_binary(order, epoch):
+            kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
+                   chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
+                   int(batch_size), int(gibbs_steps), persistent, learn_fields, learn_fields,
+                   n_threads, work_weights)
+            if not np.all(np.isfinite(rbm.weights)):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the weights are no longer finite "
+                    f"(learning_rate={learning_rate}); lower the learning rate")
+            return ""
+        return run_binary
+    kernel = (general_pcd.train_epoch_serial if n_threads == 1
+              else general_pcd.train_epoch_parallel)
+
+    def run_general(order, epoch):
+        done = kernel(v, order, rbm.weights3, rbm.fields2, rbm.hidden_fields, chains,
+                      chain_states, rbm.visible.code, rbm.visible.variance, rbm.hidden.code,
+                      rbm.hidden.variance, rbm.hidden.theta, float(learning_rate),
+                      int(batch_size), int(gibbs_steps), persistent, learn_fields,
+                      learn_fields, n_threads)
+        if done < 0:
+            return (f"epoch {epoch}, update {-done}: the gradient is not finite (the Gibbs "
+                    f"chains ran away; learning_rate={learning_rate}); the parameters are "
+                    f"those of epoch {epoch - 1}")
+        margin = rbm.normalisation_margin()
+        if not margin > 0:
+            return (f"epoch {epoch}: the model is no longer normalisable, σ_v² σ_h² s_max(W)² "
+                    f"= {1 - margin:.6g} ≥ 1 (docs/physics.md §12.4); the parameters are "
+                    f"those of epoch {epoch - 1}")
+        return ""
+    return run_general
+
+
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
 
@@ -120,6 +179,12 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     ``log_likelihood_samples``: the snapshots' log-likelihood on that many configurations of
     the train and of the test data (a random subsample fixed for the run) with its standard
     error, ``log_likelihood_train_se`` / ``_test_se`` (``rbmsweep.subsample``); None: all.
+
+    Gaussian visible units with real hidden units can leave the normalisable region
+    (docs/physics.md §12.4): then training stops at the end of the last epoch that kept the model
+    normalisable (and its gradients finite), records that epoch, and says why in the run's
+    ``stop_reason`` attribute; binary units whose weights stop being finite raise
+    ``FloatingPointError`` (lower the learning rate).
     """
     if fresh_data:
         raise NotImplementedError("fresh_data is not implemented yet")
@@ -135,17 +200,22 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         raise ValueError(f"batch_size: {batch_size} is larger than the {n_samples} training samples")
     if precision not in PRECISIONS:
         raise ValueError(f"precision: {precision!r} is not allowed; allowed: {', '.join(PRECISIONS)}")
+    if precision != "float64" and not rbm._binary:
+        raise ValueError(f"precision: {precision!r} is for binary units only; "
+                         f"{rbm.visible.name} × {rbm.hidden.name} units train in float64")
     if threads is None:
         threads = available_cores()
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads: {threads!r} is not allowed; must be an integer ≥ 1")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate: {learning_rate!r} is not allowed; must be a finite number > 0")
+    rbm.check_normalisable()
     test = None if test is None else rbm._as_configurations(test)
     n_chains = int(batch_size if n_chains is None else n_chains)
     epoch_grid = resolve_snapshots(
         dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
-    log_likelihood = log_likelihood and rbm.log_likelihood_is_exact
+    method = likelihood.exact_method(rbm) if log_likelihood else None
+    log_likelihood = method is not None
 
     chain_rng = np.random.default_rng([int(seed), STREAM_CHAINS])
     chains = v[chain_rng.integers(0, n_samples, size=n_chains)].copy()  # start at data points
@@ -162,24 +232,13 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         log_likelihood_samples=log_likelihood_samples)
     state = None if checkpointer is None else checkpointer.resume()
     # the configurations the log-likelihood is evaluated on: all, or a fixed subsample
-    subsampled = log_likelihood_samples is not None
-    likelihood_data = [(name, data, subsample_rows(len(data), log_likelihood_samples, seed, part))
-                       for part, (name, data) in enumerate((("ll_train", v), ("ll_test", test)))
-                       if data is not None]
+    subsample = None if log_likelihood_samples is None else {
+        name: subsample_rows(len(data), log_likelihood_samples, seed, part)
+        for part, (name, data) in enumerate((("ll_train", v), ("ll_test", test)))
+        if data is not None}
 
     def record(epoch):
-        entry = {"weights": rbm.weights.copy(), "visible_fields": rbm.visible_fields.copy(),
-                 "hidden_fields": rbm.hidden_fields.copy(), "ll_train": np.nan, "ll_test": np.nan}
-        if subsampled:
-            entry.update(ll_train_se=np.nan, ll_test_se=np.nan)
-        if log_likelihood:
-            log_z = rbm.log_partition()
-            for name, data, rows in likelihood_data:
-                if not subsampled:
-                    entry[name] = rbm.log_likelihood(data, log_z)
-                    continue
-                values = rbm.negative_free_energy(data if rows is None else data[rows]) - log_z
-                entry[name], entry[name + "_se"] = mean_and_standard_error(values, len(data))
+        entry = snapshot(rbm, epoch, v, test, method, subsample)
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
@@ -190,66 +249,42 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         started -= state.elapsed_seconds
     elif epoch_grid[0] == 0:
         record(0)
-    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible, rbm.n_hidden,
-                            batch_size)
-    # float32 products: a float32 copy of the weights, refreshed by the kernel at every update
-    work_weights = rbm.weights if precision == "float64" else rbm.weights.astype(np.float32)
+    threads = epoch_threads(threads, n_chains, gibbs_steps, rbm.n_visible * rbm.n_states,
+                            rbm.n_hidden, batch_size)
+    stop_reason = ""
     with _threads(int(threads)) as n_threads:
-        # the serial kernel avoids the thread pool's cost per mini-batch
-        epoch_kernel = pcd.train_epoch_serial if n_threads == 1 else pcd.train_epoch_parallel
+        run_epoch = _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate,
+                                  batch_size, gibbs_steps, learn_fields, n_threads, precision)
         for epoch in range(1 if state is None else state.epoch + 1, int(epochs) + 1):
             order = np.random.default_rng([int(seed), STREAM_SHUFFLE, epoch]).permutation(n_samples)
-            epoch_kernel(v, order, rbm.weights, rbm.visible_fields, rbm.hidden_fields, chains,
-                         chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
-                         int(batch_size), int(gibbs_steps), algorithm == "pcd", learn_fields,
-                         learn_fields, n_threads, work_weights)
-            if not np.all(np.isfinite(rbm.weights)):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch}: the weights are no longer finite "
-                    f"(learning_rate={learning_rate}); lower the learning rate")
+            saved = _copies(rbm, chains, chain_states)
+            stop_reason = run_epoch(order, epoch)
+            if stop_reason:  # back to the end of the last epoch, and stop there
+                _restore(saved, rbm, chains, chain_states)
+                log.warning("training stopped: %s", stop_reason)
+                if not records or records[-1]["epoch"] != epoch - 1:
+                    record(epoch - 1)
+                break
             if epoch in epoch_grid:
                 record(epoch)
             if checkpointer is not None and checkpointer.due(epoch):
                 checkpointer.save(epoch, rbm, chains, chain_states, records,
                                   time.perf_counter() - started)
 
-    run = xr.Dataset(
-        {
-            "weights": (("epoch", "visible", "hidden"), np.stack([r["weights"] for r in records]),
-                        {"long_name": "weights w_i,mu", "units": "1"}),
-            "visible_fields": (("epoch", "visible"), np.stack([r["visible_fields"] for r in records]),
-                               {"long_name": "visible fields g_i", "units": "1"}),
-            "hidden_fields": (("epoch", "hidden"), np.stack([r["hidden_fields"] for r in records]),
-                              {"long_name": "hidden fields c_mu", "units": "1"}),
-            "log_likelihood_train": ("epoch", [r["ll_train"] for r in records],
-                                     {"long_name": "mean log-likelihood of the training data",
-                                      "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
-            "log_likelihood_test": ("epoch", [r["ll_test"] for r in records],
-                                    {"long_name": "mean log-likelihood of the test data",
-                                     "units": "nat", "method": "exact enumeration" if log_likelihood else "not computed"}),
-            **({f"log_likelihood_{part}_se": ("epoch", [r[f"ll_{part}_se"] for r in records], {
-                "long_name": f"standard error of log_likelihood_{part} (a subsample of "
-                             f"{log_likelihood_samples} configurations)", "units": "nat"})
-                for part in ("train", "test")} if subsampled else {}),
-        },
-        coords={
-            "epoch": ("epoch", epoch_grid, {"long_name": "training epoch", "units": "epoch"}),
-            "visible": ("visible", np.arange(rbm.n_visible), {"long_name": "visible unit (site)"}),
-            "hidden": ("hidden", np.arange(rbm.n_hidden), {"long_name": "hidden unit"}),
-        },
-        attrs={"algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
-               "learning_rate": float(learning_rate), "batch_size": int(batch_size),
-               "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
-               "n_samples": n_samples,
-               # the last mini-batch of an epoch may be shorter
-               "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
-               "snapshots": json.dumps(epoch_grid.tolist()),
-               "log_likelihood": int(log_likelihood), "precision": precision,
-               "visible": rbm.visible.name, "hidden": rbm.hidden.name,
-               "zero_fields": int(rbm.zero_fields),
-               # wall time is an attribute, not a variable: cubes must be reproducible
-               "train_seconds": time.perf_counter() - started},
-    )
+    run = history(records, rbm, method, attrs={
+        "algorithm": algorithm, "gibbs_steps": int(gibbs_steps),
+        "learning_rate": float(learning_rate), "batch_size": int(batch_size),
+        "epochs": int(epochs), "n_chains": n_chains, "seed": int(seed),
+        "n_samples": n_samples,
+        # the last mini-batch of an epoch may be shorter
+        "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
+        "snapshots": json.dumps(epoch_grid.tolist()),
+        "log_likelihood": int(log_likelihood), "precision": precision, **unit_attrs(rbm),
+        **({} if log_likelihood_samples is None else
+           {"log_likelihood_samples": int(log_likelihood_samples)}),
+        "stop_reason": stop_reason,
+        # wall time is an attribute, not a variable: cubes must be reproducible
+        "train_seconds": time.perf_counter() - started})
     run = run.assign_coords(updates_per_epoch=((), run.attrs["updates_per_epoch"], {
         "long_name": "parameter updates (mini-batches) per epoch", "units": "1"}))
     if checkpointer is not None:

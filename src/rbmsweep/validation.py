@@ -2,7 +2,7 @@
 and what is allowed, before any job: the schema's (``rbmsweep.schema``: types, ranges, allowed
 values, unknown keys), then the relations between keys that a schema cannot express (which keys
 a data model takes, which visible units its values allow, which keys a unit type takes, what an
-algorithm needs, whether the batches fit the data).
+algorithm needs, whether the batches fit the data, whether a Gaussian RBM starts normalisable).
 """
 
 import inspect
@@ -136,6 +136,9 @@ def _run_problems(prefix, study, runs):
             problems.append(_problem(f"{prefix}.train.algorithm", run.train.algorithm,
                                      "extended mean-field training needs bernoulli visible and "
                                      f"hidden units (this run has {visible} and {hidden})"))
+        problem = _initial_normalisability(prefix, run)
+        if problem:
+            problems.append(problem)
         if run.rbm.visible_bias_init == "data" and run.rbm.zero_fields:
             problems.append(_problem(f"{prefix}.rbm.visible_bias_init", "data",
                                      "it needs zero_fields: false (the fields are learned)"))
@@ -155,6 +158,25 @@ def _run_problems(prefix, study, runs):
             seen.add(key)
             unique.append(problem)
     return unique
+
+
+def _initial_normalisability(prefix, run):
+    """Gaussian visible with real hidden units need σ_v² σ_h² s_max(W)² < 1 (docs/physics.md
+    §12.4); the initial weights' largest singular value is about init_std (√N + √M)
+    (the Marchenko–Pastur edge), so a config whose typical initial RBM is not normalisable is
+    refused here rather than by every job."""
+    rbm, n_visible = run.rbm, run.data.n_visible
+    if rbm.visible != "gaussian" or rbm.hidden not in ("gaussian", "double_well") or not n_visible:
+        return None
+    variance = (rbm.visible_variance or 1.0) * (
+        (rbm.hidden_variance or 1.0) if rbm.hidden == "gaussian" else 1.0)
+    top = rbm.init_std * (n_visible**0.5 + rbm.n_hidden**0.5)
+    if variance * top**2 < 1:
+        return None
+    return _problem(f"{prefix}.rbm.init_std", rbm.init_std,
+                    f"the initial weights' largest singular value ≈ init_std (√N + √M) = "
+                    f"{top:.3g} makes the Gaussian RBM not normalisable (σ_v² σ_h² s_max² = "
+                    f"{variance * top**2:.3g} ≥ 1; for run {run.run_id})")
 
 
 def _flat(value):

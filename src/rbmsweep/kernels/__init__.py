@@ -9,8 +9,16 @@ Modules:
   words, ``next_u64`` on a stream held in an array row), uniforms from the top 53 bits, two
   32-bit uniforms per output for binary units (``halves``),
   ``seed_streams`` (one stream per chain or sample block, from numpy's SeedSequence);
-* ``unit_functions`` — the binary unit codes (``SPIN`` ±1, ``BERNOULLI`` {0,1}) and per-unit
-  math: cumulant Γ, mean Γ', a draw given the input, the hidden inputs I_μ;
+* ``unit_functions`` — the unit codes (``SPIN`` ±1, ``BERNOULLI`` {0,1}, ``GAUSSIAN``,
+  ``DOUBLE_WELL``, ``POTTS``) and the binary units' math: cumulant Γ, mean Γ', a draw given the
+  input, the hidden inputs I_μ;
+* ``real_units`` — Gaussian and double-well units: stable Γ and Γ' (``log_ndtr``), exact
+  samplers (Box–Muller, truncated normals), and Γ, Γ', draws of every hidden unit type by code;
+* ``potts_units`` — Potts sites: hidden inputs, site inputs, the categorical draw of all sites;
+* ``general_pcd`` — training epochs and Gibbs sampling for every pair of unit types that is
+  not binary × binary (docs/physics.md §12.5);
+* ``general_partition`` — exact free energies, log Z over binary hidden states, and the
+  integrand over real hidden units, for every pair of unit types;
 * ``partition`` — exact log Z by enumeration of one layer (Gray code, running log-sum-exp) and
   the free energies −F(v);
 * ``gibbs`` — Gibbs sampling of an RBM and the reference training epoch (one unit at a time);

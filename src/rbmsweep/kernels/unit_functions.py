@@ -1,7 +1,10 @@
-"""Binary units for the kernels: their integer codes and per-unit math.
+"""Binary units for the kernels: the integer codes of every unit type, and per-unit math of the
+binary ones.
 
 A unit type is an integer code that the kernels dispatch on: ``SPIN`` takes the values ±1,
-``BERNOULLI`` the values {0, 1} (``rbmsweep.units`` names them for users).  For a unit with
+``BERNOULLI`` the values {0, 1} (``rbmsweep.units`` names them for users); ``GAUSSIAN`` and
+``DOUBLE_WELL`` (real values; their math in ``real_units``) and ``POTTS`` (q states, visible
+only; ``potts_units``) are dispatched on by ``general_pcd`` and ``general_partition``.  For a unit with
 input x, the cumulant Γ(x) = log Σ_h e^{h x} over its two values, its derivative Γ'(x) (the
 unit's mean given x), and a draw from P(h | x) ∝ e^{h x} (docs/physics.md §3).  Also the
 inputs I_μ = c_μ + Σ_i v_i w_iμ that a visible configuration gives the hidden units.
@@ -17,6 +20,9 @@ from .random import uniform
 
 SPIN = 0
 BERNOULLI = 1
+GAUSSIAN = 2
+DOUBLE_WELL = 3
+POTTS = 4
 
 
 @njit(inline="always")

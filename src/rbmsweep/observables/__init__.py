@@ -33,16 +33,29 @@ def add_observables(run):
     """Add the observables of every snapshot to a run dataset (docs/physics.md §5): those of
     ``PROFILE_OBSERVABLES`` per (epoch, hidden), mapped over the weight columns with
     ``xr.apply_ufunc``, and the singular values of each snapshot's weight matrix per (epoch,
-    mode).  Adds the variables to ``run`` and returns it with the ``mode`` coordinate."""
-    weights = run["weights"]  # (epoch, visible, hidden)
-    for name, (function, long_name, units) in PROFILE_OBSERVABLES.items():
-        values = xr.apply_ufunc(function, weights, input_core_dims=[["visible"]],
-                                vectorize=True, output_dtypes=[np.float64])
-        run[name] = values.transpose("epoch", "hidden").assign_attrs(long_name=long_name,
-                                                                     units=units)
+    mode).  Adds the variables to ``run`` and returns it with the ``mode`` coordinate.
+
+    Potts weights (a ``state`` dimension, docs/physics.md §12.1): only the singular values, of
+    the (N·q, M) matrix with rows (site, state) — in the zero-sum gauge of the run — and none
+    of the ring profiles, which assume one weight per site."""
+    weights = run["weights"]  # (epoch, visible, hidden[, state])
+    potts = "state" in weights.dims
+    if potts:
+        weights = weights.stack(row=("visible", "state")).reset_index("row", drop=True)
+        rows = "row"
+    else:
+        rows = "visible"
+        for name, (function, long_name, units) in PROFILE_OBSERVABLES.items():
+            values = xr.apply_ufunc(function, weights, input_core_dims=[["visible"]],
+                                    vectorize=True, output_dtypes=[np.float64])
+            run[name] = values.transpose("epoch", "hidden").assign_attrs(long_name=long_name,
+                                                                         units=units)
     singular = xr.apply_ufunc(
         lambda matrix: np.linalg.svd(matrix, compute_uv=False), weights,
-        input_core_dims=[["visible", "hidden"]], output_core_dims=[["mode"]])
+        input_core_dims=[[rows, "hidden"]], output_core_dims=[["mode"]])
+    long_name = "singular values of the weight matrix"
+    if potts:
+        long_name += " (rows: site and state, zero-sum gauge)"
     run["singular_values"] = singular.transpose("epoch", "mode").assign_attrs(
-        long_name="singular values of the weight matrix", units="1")
+        long_name=long_name, units="1")
     return run.assign_coords(mode=np.arange(run.sizes["mode"]))

@@ -33,7 +33,9 @@ def training_run(spec, samples, test, **options):
     from ..rbm import RBM
     from ..training import train
 
-    rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **spec.rbm.arguments())
+    # potts units take their number of states from the data's
+    states = {"q": spec.data.q} if spec.rbm.visible == "potts" else {}
+    rbm = RBM(n_visible=samples.shape[1], seed=spec.seed, **states, **spec.rbm.arguments())
     return train(rbm, samples, test=test if len(test) else None, seed=spec.seed,
                  **options, **spec.train.arguments())
 
