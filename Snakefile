@@ -23,6 +23,10 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
 
 
+onstart:
+    warm_kernels()
+
+
 rule all:
     default_target: True
     input:

@@ -89,7 +89,9 @@ def main():
     parser.add_argument("--profile", choices=["default", "slurm"], default="default",
                         help="workflow profile of the dry run")
     parser.add_argument("--no-start", action="store_true", help="skip the time-to-start run")
+    parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
+    rows = []
 
     with tempfile.TemporaryDirectory(prefix="bench_dag.") as folder:
         workdir = Path(folder)
@@ -100,10 +102,16 @@ def main():
             n_jobs = jobs or n_jobs
             print(f"{args.runs} runs, {n_jobs} jobs: snakemake -n{' -q' if quiet else ''} "
                   f"({args.profile} profile) {seconds:.1f} s", flush=True)
+            rows.append({"runs": args.runs, "jobs": n_jobs, "quiet": quiet, "seconds": seconds})
         if not args.no_start:
             start = time_to_start(workdir)
             print(f"{args.runs} runs: first job started after "
                   + (f"{start:.1f} s" if start is not None else "(never)"))
+            rows.append({"runs": args.runs, "start": start})
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps(rows))
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ def measure(n_samples, folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="CI: 10^4 samples, no table claims")
+    parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -78,6 +79,10 @@ def main():
         print(f"{row['samples']:>9} {row['data_mb']:>8.1f} {row['data_rss']:>16.0f} "
               f"{row['run_rss']:>15.0f} {extra:>15.0f} {extra / row['data_mb']:>7.2f}")
     print("\nbaseline: the same job on 1000 samples (interpreter, numpy/xarray/numba, kernels)")
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps([baseline, result]))
     if args.small:
         assert result["run_rss"] > 0 and result["data_rss"] > 0
         print("bench_memory --small: outputs OK")

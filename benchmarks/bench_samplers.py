@@ -58,6 +58,7 @@ def main():
     ap.add_argument("--n-visible", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--parallel", action="store_true", help="also time parallel=True (all threads)")
+    ap.add_argument("--json", help="also write the rows to this file")
     args = ap.parse_args()
     if args.small:
         small()
@@ -82,12 +83,19 @@ def main():
     print(f"{'sampler':<10} {'params':<10} {'mode':<9} {'spins/s':>10} {'/ raw RNG':>10} {'goal 1e8':>9}")
     print(f"{'fill_uniform':<21} {'serial':<9} {raw:>10.3g} {1.0:>10.2f} {'':>9}")
     modes = [False, True] if args.parallel else [False]
+    rows = []
     for name, params, fn in cases:
         for par in modes:
             rate = spins / best_time(lambda: fn(par), reps)
             ok = "" if par else ("ok" if rate >= GOAL else "BELOW")
             mode = "parallel" if par else "serial"
             print(f"{name:<10} {params:<10} {mode:<9} {rate:>10.3g} {rate / raw:>10.2f} {ok:>9}")
+            rows.append({"sampler": name, "params": params, "mode": mode, "rate": rate})
+    if args.json:
+        import json
+
+        with open(args.json, "w") as handle:
+            json.dump(rows, handle)
 
 
 if __name__ == "__main__":

@@ -299,11 +299,13 @@ def test_a_given_config_replaces_the_default_studies(tmp_path):
     result = snakemake_dry_run(tmp_path, mine)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    # 2 beta x 2 seeds: 4 data sets and 4 runs (no seeds_per_job inherited from the default);
-    # the kind's two aggregates, its figures and the reproduction table of its claims
-    assert counts == {"sample_data": "4", "run_job": "4", "cube": "1", "aggregate": "2",
-                      "figure": "4", "reproduction": "1", "all": "1", "total": "17"}, \
-        result.stdout[-2000:]
+    # 2 beta x 2 seeds: 4 data sets (in one batch) and 4 runs (no seeds_per_job inherited
+    # from the default), the cube, the study's aggregates and figures, the reproduction table
+    assert counts == {"sample_data_0": "1", "run_job": "4", "cube": "1",
+                      "outputs_place_cells": "1", "reproduction": "1", "all": "1",
+                      "total": "9"}, result.stdout[-2000:]
+    batch = re.search(r"rule sample_data_0:\n\s+output: ([^\n]*)", result.stdout).group(1)
+    assert batch.count("results/data/model~ising/n_visible~20/") == 4
     assert "results/diffusion/widths.nc" in result.stdout
     assert not re.search(r"results/(?!diffusion/|data/|reproduction\.)", result.stdout)
 

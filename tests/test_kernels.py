@@ -2,7 +2,6 @@
 expected gradient and an independent numpy implementation; determinism and threads."""
 
 import itertools
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from scipy.special import expit
 from rbmsweep import RBM, data, train
 from rbmsweep.kernels import gibbs, pcd, vecmath
 from rbmsweep.kernels.unit_functions import BERNOULLI, SPIN
-from rbmsweep.kernels.random import fill_uniform, next_u64, seed_streams, xoshiro_step
+from rbmsweep.kernels.random import (fill_halves, fill_uniform, next_u64, seed_streams,
+                                     xoshiro_step)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -44,6 +44,11 @@ def xoshiro256plus_reference(state, n):
         s[2] ^= t
         s[3] = ((s[3] << 45) | (s[3] >> 19)) & MASK64
     return out, s
+
+
+def halves_reference(r):
+    """The two 32-bit uniforms of one output: the high word, the low word xor the high word."""
+    return r >> 32, (r ^ (r >> 32)) & 0xFFFFFFFF
 
 
 @njit
@@ -79,6 +84,47 @@ def test_streams_are_xoshiro256plus():
     fill_uniform(state, uniforms)
     np.testing.assert_array_equal(uniforms, [(r >> 11) * 2.0 ** -53 for r in expected])
     assert 0.0 <= uniforms.min() and uniforms.max() < 1.0
+    state = start[1].copy()
+    words = np.empty(2 * n, dtype=np.uint64)
+    fill_halves(state, words)  # the binary units' 32-bit uniforms, two per output
+    assert words.tolist() == [u for r in expected for u in halves_reference(r)]
+    assert words.max() < 2**32
+
+
+@pytest.mark.parametrize("visible,hidden", [("spin", "spin"), ("bernoulli", "spin")])
+def test_gibbs_sampler_draws_two_32_bit_uniforms_per_output(visible, hidden):
+    """The reference sampler against a plain-Python Gibbs sampler on the published generator:
+    per layer, units 2m and 2m+1 take the halves of output m (an odd last unit the high half),
+    and a unit of probability P is high when its uniform u < P 2^32."""
+    vc, hc = CODES[visible], CODES[hidden]
+    rng = np.random.default_rng(5)
+    n_visible, n_hidden, n_steps = 5, 3, 4  # odd layers: a half is left unused in each
+    w = rng.normal(0, 1.0, (n_visible, n_hidden))
+    g, c = rng.normal(0, 0.5, n_visible), rng.normal(0, 0.5, n_hidden)
+    chain = np.array([LEVELS[vc][k % 2] for k in range(n_visible)], dtype=np.int8)
+    states = seed_streams(11, 1)
+    s = [int(x) for x in states[0]]
+
+    def layer(inputs, code):
+        nonlocal s
+        scale = 2.0 if code == SPIN else 1.0
+        out = []
+        for k, x in enumerate(inputs):
+            if k % 2 == 0:
+                (r,), s = xoshiro256plus_reference(s, 1)
+                pair = halves_reference(r)
+            high = pair[k % 2] < expit(scale * x) * 2.0 ** 32
+            out.append(LEVELS[code][int(high)])
+        return np.array(out, dtype=np.float64)
+
+    expected = chain.astype(np.float64)
+    for _ in range(n_steps):
+        h = layer(c + expected @ w, hc)
+        expected = layer(g + w @ h, vc)
+    chains = chain[None].copy()
+    gibbs.gibbs_sample(chains, states, w, g, c, vc, hc, n_steps)
+    np.testing.assert_array_equal(chains[0], expected)
+    assert states[0].tolist() == s
 
 
 # -- vectorizable elementary functions ------------------------------------------------------------
@@ -322,19 +368,3 @@ def test_training_keeps_int8_data_without_copies():
     bad[-1, -1] = 0
     with pytest.raises(ValueError, match="take values"):
         rbm._as_configurations(bad)
-
-
-# -- the benchmark cannot rot ---------------------------------------------------------------------------
-
-def test_benchmarks_small_mode_runs():
-    """``run_all.py --small``: every benchmark's code runs on tiny sizes and checks its outputs."""
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--small"],
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "bench_training --small: outputs OK" in result.stdout
-    assert "bench_potts --small: outputs OK" in result.stdout
-    assert "bench_samplers --small: outputs OK" in result.stdout
-    assert "bench_memory --small: outputs OK" in result.stdout
-    assert "bench_sweep --small: outputs OK" in result.stdout
-    assert "bench_compile --small: outputs OK" in result.stdout
-    assert "bench_digits --small: outputs OK" in result.stdout

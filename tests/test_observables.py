@@ -201,3 +201,28 @@ def test_add_observables_maps_every_column_of_every_snapshot():
     np.testing.assert_allclose(run["singular_values"].values,
                                [np.linalg.svd(w, compute_uv=False) for w in weights], rtol=1e-12)
     np.testing.assert_array_equal(run["mode"].values, [0, 1, 2])
+
+
+def test_spline_crossings_are_those_of_scipys_cubic_spline():
+    """peak_width's own not-a-knot spline (no scipy.interpolate import in a training job):
+    the roots nearest the middle on either side agree with CubicSpline(...).roots() on noisy
+    bumps of every width, NaN where CubicSpline has no root on a side."""
+    from scipy.interpolate import CubicSpline
+
+    from rbmsweep.observables.ring import spline_crossings
+
+    rng = np.random.default_rng(1)
+    compared = 0
+    for _ in range(500):
+        n = int(rng.integers(8, 120))
+        x = np.arange(n, dtype=np.float64)
+        y = np.exp(-0.5 * ((x - n // 2) / rng.uniform(1, n / 3)) ** 2)
+        y += rng.normal(0, rng.uniform(0, 0.3), n)
+        values = y - y.max() / 2
+        roots = CubicSpline(x, values).roots(extrapolate=False)
+        left, right = roots[roots < n // 2], roots[roots > n // 2]
+        expected = (left.max() if len(left) else np.nan, right.min() if len(right) else np.nan)
+        got = spline_crossings(values, n // 2)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+        compared += np.isfinite(expected).sum()
+    assert compared > 800

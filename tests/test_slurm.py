@@ -180,7 +180,7 @@ def test_slurm_cube_is_identical_to_local(runs):
 @pytest.mark.slurm
 @pytest.mark.slow
 def test_jobs_are_grouped_and_sized_from_the_problem(runs):
-    """2 data sets, 2 run jobs, cube and widths: 3 submissions (+1 retry), not 6 (+1)."""
+    """2 data sets (one batch), 2 run jobs, cube and outputs: 3 submissions (+1 retry)."""
     assert runs["returncode"] == 0, _explain(runs)
     submissions = len(runs["job_ids"])
     assert submissions <= 4, _explain(runs)
@@ -204,9 +204,9 @@ def test_jobs_are_grouped_and_sized_from_the_problem(runs):
 def test_every_job_has_its_own_numba_cache(runs):
     assert runs["returncode"] == 0, _explain(runs)
     workdir = runs["workdir"]
-    logs = list((workdir / "logs/place_cells/runs").rglob("*.log"))
-    logs += list((workdir / "logs/data").rglob("*.log"))
-    assert len(logs) == 4
+    run_logs = list((workdir / "logs/place_cells/runs").rglob("*.log"))
+    logs = run_logs + list((workdir / "logs/data").rglob("*.log"))
+    assert len(logs) == 3  # 2 run jobs, and both data sets in one batch
     caches = set()
     for log in logs:
         match = re.search(r"NUMBA_CACHE_DIR=(\S+)", log.read_text())
@@ -217,6 +217,14 @@ def test_every_job_has_its_own_numba_cache(runs):
         assert job in runs["job_ids"], (job, runs["job_ids"])
     # the grouped runs share their submission's cache; data and runs are different jobs
     assert len(caches) >= 2
+    # ... and each started from a copy of the cache the submitting host warmed (onstart):
+    # the training job loaded every kernel, compiled none
+    for log in run_logs:
+        text = log.read_text()
+        loaded = re.search(r"numba kernels: (\d+) loaded from the cache, (\d+) compiled", text)
+        assert loaded and int(loaded.group(1)) > 0 and loaded.group(2) == "0", text[-2000:]
+        first = re.search(r"epoch 0/\d+ .*elapsed ([0-9.]+) s", text)
+        print(f"{log.name}: first snapshot after {first.group(1)} s of training")
 
 
 # -- without the cluster: the cost model behind the resources, and the paper config's estimate

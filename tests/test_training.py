@@ -122,3 +122,25 @@ def test_bad_training_arguments_are_named():
         train(RBM(10, 1), v, algorithm="tap")
     with pytest.raises(ValueError, match="learning_rate"):
         train(RBM(10, 1), v, learning_rate=float("nan"))
+
+
+def test_threads_default_to_the_cores_the_process_may_use(monkeypatch):
+    """train() without ``threads`` runs on every core the process may use (its CPU affinity),
+    and an explicit value wins; the weights are the same either way."""
+    from rbmsweep import training
+
+    seen = []
+    original = training.epoch_threads
+
+    def spy(threads, *args):
+        seen.append(threads)
+        return original(threads, *args)
+
+    monkeypatch.setattr(training, "epoch_threads", spy)
+    monkeypatch.setattr(training.os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    v = data.ising_chain(n_visible=20, beta=1.0, n_samples=100, seed=0)
+    default, explicit = RBM(20, 1, seed=1), RBM(20, 1, seed=1)
+    train(default, v, batch_size=10, epochs=1, log_likelihood=False)
+    train(explicit, v, batch_size=10, epochs=1, log_likelihood=False, threads=1)
+    assert seen == [3, 1]
+    np.testing.assert_array_equal(default.weights, explicit.weights)

@@ -137,6 +137,7 @@ class TrainSpec:
     snapshots: dict
     log_likelihood: bool
     ais: dict
+    log_likelihood_samples: int | None = None
 
     def arguments(self):
         """The keyword arguments of ``train(...)`` (no ``None``)."""

@@ -25,6 +25,7 @@ samples ``epochs × n_samples × N`` spins besides its training.
 """
 
 import argparse
+import functools
 import math
 
 #: Visible-spin updates per second on one core for M = 1 hidden unit, with the kernels of
@@ -68,9 +69,17 @@ COMPILE_MB = 500
 
 def n_snapshots(run):
     """Number of recorded epochs of a run (``rbmsweep.snapshots``)."""
+    snapshots = run.train.snapshots
+    key = tuple(sorted(snapshots.items())) if isinstance(snapshots, dict) else tuple(snapshots)
+    return _n_snapshots(key, run.train.epochs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _n_snapshots(key, epochs):
     from .snapshots import resolve
 
-    return len(resolve(run.train.snapshots, run.train.epochs))
+    snapshots = dict(key) if key and isinstance(key[0], tuple) else list(key)
+    return len(resolve(snapshots, epochs))
 
 
 def spin_updates(run):
@@ -114,8 +123,10 @@ def run_seconds(run, trains, spin_rate=SPIN_RATE, hidden_cost=HIDDEN_COST):
         seconds += run.train.epochs * n_samples * n_visible / SAMPLER_RATE
     if _exact_log_likelihood(run):
         enumerated = 2 ** min(n_visible, n_hidden)
-        per_snapshot = (enumerated * max(n_visible, n_hidden)
-                        + (n_samples + run.data.n_test) * n_visible * n_hidden)
+        rows = [n_samples, run.data.n_test]
+        if run.train.log_likelihood_samples is not None:  # a subsample (rbmsweep.subsample)
+            rows = [min(n, run.train.log_likelihood_samples) for n in rows]
+        per_snapshot = (enumerated * max(n_visible, n_hidden) + sum(rows) * n_visible * n_hidden)
         seconds += n_snapshots(run) * per_snapshot / LL_RATE
     elif run.train.log_likelihood and run.rbm.visible in ("spin", "bernoulli") and (
             run.rbm.hidden in ("spin", "bernoulli")):
@@ -187,7 +198,12 @@ SHORT_JOB_MINUTES = 5
 
 def job_group(runs, trains):
     """The job group of a run job: ``short_runs`` or none (see ``SHORT_JOB_MINUTES``)."""
-    return "short_runs" if job_resources(runs, trains)["runtime"] <= SHORT_JOB_MINUTES else None
+    return group_of_runtime(job_resources(runs, trains)["runtime"])
+
+
+def group_of_runtime(minutes):
+    """``short_runs`` for a job that asks for at most ``SHORT_JOB_MINUTES``, else none."""
+    return "short_runs" if minutes <= SHORT_JOB_MINUTES else None
 
 
 #: Studies of at most this many jobs have their cube computed in the submission of their
@@ -218,9 +234,42 @@ def study_resources(runs, trains, attempt=1):
 
 
 def dataset_resources(data, attempt=1):
-    seconds = START_SECONDS + COMPILE_SECONDS + SAFETY * dataset_seconds(data)
+    """Resources of a job that samples the data sets ``data`` (one ``DataSpec`` or several,
+    one after the other)."""
+    members = data if isinstance(data, (list, tuple)) else [data]
+    seconds = START_SECONDS + COMPILE_SECONDS + SAFETY * sum(
+        dataset_seconds(member) + WRITE_SECONDS for member in members)
     return {"runtime": max(1, math.ceil(seconds / 60)) * attempt,
-            "mem_mb": math.ceil(dataset_memory_mb(data) * (1 + 0.5 * (attempt - 1)))}
+            "mem_mb": math.ceil(max(dataset_memory_mb(member) for member in members)
+                                * (1 + 0.5 * (attempt - 1)))}
+
+
+#: Seconds to write one data set's file besides sampling it (netCDF, compression; measured
+#: ~5-20 ms for 10^3-10^4 samples of N = 100).
+WRITE_SECONDS = 0.02
+#: Work a batch of data sets is filled up to, in seconds (``batch_datasets``): a job process
+#: costs ~1-2 s before it computes anything (interpreter, numpy, numba, netCDF), so small data
+#: sets go out together until a job holds this much.
+BATCH_SECONDS = 10.0
+
+
+def batch_datasets(datasets, seconds=BATCH_SECONDS):
+    """The data sets of a sweep (``{id: DataSpec}``, in a fixed order) in consecutive batches of
+    at most ``seconds`` of estimated work each (``dataset_seconds`` plus writing), a data set
+    that alone exceeds it in a batch of its own: ``[[id, ...], ...]``.  A pure function of the
+    data sets, so every process that reads the same config (the workflow, its jobs on a cluster)
+    forms the same batches."""
+    batches, current, load = [], [], 0.0
+    for dataset_id, data in datasets.items():
+        work = dataset_seconds(data) + WRITE_SECONDS
+        if current and load + work > seconds:
+            batches.append(current)
+            current, load = [], 0.0
+        current.append(dataset_id)
+        load += work
+    if current:
+        batches.append(current)
+    return batches
 
 
 # -------------------------------------------------------------------------- the estimate

@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from .likelihood import DEFAULT_AIS, METHOD_FLAGS, METHODS, ais_log_likelihood
+from .subsample import mean_and_standard_error
 
 #: the log-likelihood variables of a run: name -> (record key, long_name)
 LIKELIHOOD_VARIABLES = {
@@ -31,15 +32,20 @@ LIKELIHOOD_VARIABLES = {
 }
 
 
-def snapshot(rbm, epoch, v, test, method, ais=None, seed=(0,)):
+def snapshot(rbm, epoch, v, test, method, ais=None, seed=(0,), subsample=None):
     """One record: the parameters at ``epoch`` and the mean log-likelihoods with their lower
     and upper estimates, and log Z (NaN when ``method`` is None or there is no test data).
     "ais": one bracket of log Z per snapshot (``ais`` = {chains, temperatures}, draws from the
-    streams of ``seed``), the training data as the reverse chains' start."""
+    streams of ``seed``), the training data as the reverse chains' start.  ``subsample``: None
+    (every configuration), or the rows to evaluate, ``{"ll_train": rows, "ll_test": rows}``
+    (``rbmsweep.subsample``; rows None: all), and the record gets the standard errors
+    ``ll_train_se``, ``ll_test_se``."""
     entry = {"epoch": int(epoch), "weights": rbm.weights.copy(),
              "visible_fields": rbm.visible_fields.copy(),
              "hidden_fields": rbm.hidden_fields.copy(),
              **{key: np.nan for key, _ in LIKELIHOOD_VARIABLES.values()}}
+    if subsample is not None:
+        entry.update(ll_train_se=np.nan, ll_test_se=np.nan)
     if method is None:
         return entry
     if method == "ais":
@@ -61,10 +67,16 @@ def snapshot(rbm, epoch, v, test, method, ais=None, seed=(0,)):
     entry.update(log_partition=log_z[0], log_partition_lower=log_z[1],
                  log_partition_upper=log_z[2])
     for name, x in (("ll_train", v), ("ll_test", test)):
-        if x is not None and len(x):
-            result = estimate(x)
-            entry.update({name: float(result), f"{name}_lower": result.lower,
-                          f"{name}_upper": result.upper})
+        if x is None or not len(x):
+            continue
+        rows = None if subsample is None else subsample.get(name)
+        part = x if rows is None else x[rows]
+        result = estimate(part)
+        entry.update({name: float(result), f"{name}_lower": result.lower,
+                      f"{name}_upper": result.upper})
+        if subsample is not None:  # the standard error of the subsample's mean of −F
+            entry[f"{name}_se"] = mean_and_standard_error(rbm.negative_free_energy(part),
+                                                          len(x))[1]
     return entry
 
 
@@ -101,6 +113,13 @@ def history(records, rbm, method, ais, attrs):
             "long_name": "estimator of the log-likelihood",
             "flag_values": list(METHOD_FLAGS.values()), "flag_meanings": " ".join(METHOD_FLAGS)}),
     }
+    if records and "ll_train_se" in records[0]:  # a subsample (rbmsweep.subsample)
+        for part in ("train", "test"):
+            data_vars[f"log_likelihood_{part}_se"] = (
+                "epoch", [r[f"ll_{part}_se"] for r in records],
+                {"long_name": f"standard error of log_likelihood_{part} (a random subsample "
+                              f"of {attrs.get('log_likelihood_samples')} configurations)",
+                 "units": "nat"})
     coords = {
         "epoch": ("epoch", [r["epoch"] for r in records],
                   {"long_name": "training epoch", "units": "epoch"}),

@@ -5,6 +5,7 @@ folder, then ``os.replace`` moves it into place, so a killed job never leaves a 
 output that Snakemake (or a reader) would take for a finished one.
 """
 
+import functools
 import json
 import os
 import platform
@@ -63,7 +64,13 @@ def git_commit():
 
 
 def provenance():
-    """Global attributes naming the software that made a file."""
+    """Global attributes naming the software that made a file (computed once per process: a
+    job that writes many files asks git once)."""
+    return dict(_provenance())
+
+
+@functools.lru_cache(maxsize=1)
+def _provenance():
     versions = {"python": platform.python_version()}
     for name in ("rbmsweep",) + _DEPENDENCIES:
         try:
@@ -142,14 +149,15 @@ def sweep_dims(cube):
 
 
 def combine_runs(paths):
-    """One cube from many run files: ``xr.combine_by_coords`` along the sweep dimensions.
+    """One cube from many run files (or job datasets): ``xr.combine_by_coords`` along the sweep
+    dimensions.
 
     Runs of different sizes (a sweep over n_hidden, n_visible or epochs) are first put on the
     union of their run coordinates, padded with NaN, so that only the sweep dims are combined.
     """
     import xarray as xr
 
-    runs = [xr.load_dataset(path) for path in paths]
+    runs = [path if isinstance(path, xr.Dataset) else xr.load_dataset(path) for path in paths]
     per_run = {"run_id", "config", "seed", "train_seconds", "run_ids", "train_seconds_per_run"}
     union = {}
     for run in runs:

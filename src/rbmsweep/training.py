@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 import math
+import os
 import time
 from types import MappingProxyType
 
@@ -31,6 +32,7 @@ from .mean_field import PersistentMagnetisations
 from .observables import add_observables
 from .rbm import STREAM_CHAINS, STREAM_SHUFFLE
 from .snapshots import resolve as resolve_snapshots
+from .subsample import subsample_rows
 
 log = logging.getLogger("rbmsweep.train")
 
@@ -60,6 +62,15 @@ def epoch_threads(threads, n_chains, gibbs_steps, n_visible, n_hidden, batch_siz
     if draws < PARALLEL_MIN_DRAWS and products < pcd.BLOCK_WORK:
         return 1
     return int(threads)
+
+
+def available_cores():
+    """The cores this process may run on (its CPU affinity: a batch job's allocation, not the
+    whole machine), the default of ``train(threads=...)``."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every platform)
+        return os.cpu_count() or 1
 
 
 @contextlib.contextmanager
@@ -176,9 +187,9 @@ STREAM_LIKELIHOOD = 5
 
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
-          log_likelihood=True, threads=1, precision="float64", checkpoint=None,
+          log_likelihood=True, threads=None, precision="float64", checkpoint=None,
           checkpoint_every=None, tap_order=2, tap_damping=0.2, tap_iterations=100,
-          tap_tolerance=1e-5, ais=DEFAULT_AIS, fresh_data=False):
+          tap_tolerance=1e-5, ais=DEFAULT_AIS, fresh_data=False, log_likelihood_samples=None):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
 
     Parameters mirror the config's ``train`` section, with its defaults (the schema's; a test
@@ -187,7 +198,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     of epochs; ``n_chains`` (``None``) defaults to ``batch_size``
     (one persistent chain per batch item, as the paper's PCD).  Randomness comes only from
     ``seed``: the epoch shuffles from (seed, epoch), the chains from their own streams.
-    ``threads``: cores to use (the chains of a mini-batch, and large matrix products, run in
+    ``threads``: cores to use (default: every core this process may run on,
+    ``available_cores()``; the chains of a mini-batch, and large matrix products, run in
     parallel); the result is bitwise the same for any value.  ``precision``: "float64", or
     "float32" for the matrix products only (twice as fast where they dominate, e.g. N·M ≳ 10^4;
     parameters, sums and probabilities stay float64; tests/test_kernels.py checks the gradient).
@@ -209,6 +221,9 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     spec as a dict, or any callable ``epoch -> configurations`` of the shape of ``v``.  Epoch
     e = 1, 2, ... then trains on ``fresh_data(e)``; ``v`` is where the chains start and the
     log-likelihood's training data.  Data that cannot be redrawn (a file, the digits) raise.
+    ``log_likelihood_samples``: the snapshots' log-likelihood on that many configurations of
+    the train and of the test data (a random subsample fixed for the run) with its standard
+    error, ``log_likelihood_train_se`` / ``_test_se`` (``rbmsweep.subsample``); None: all.
 
     Gaussian visible units with real hidden units can leave the normalisable region
     (docs/physics.md §12.4): then training stops at the end of the last epoch that kept the model
@@ -237,6 +252,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     if precision != "float64" and not rbm._binary:
         raise ValueError(f"precision: {precision!r} is for binary units only; "
                          f"{rbm.visible.name} × {rbm.hidden.name} units train in float64")
+    if threads is None:
+        threads = available_cores()
     if int(threads) != threads or threads < 1:
         raise ValueError(f"threads: {threads!r} is not allowed; must be an integer ≥ 1")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
@@ -271,13 +288,18 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         batch_size=int(batch_size), epochs=int(epochs), seed=int(seed), snapshots=epoch_grid,
         n_chains=n_chains, log_likelihood=bool(log_likelihood), precision=precision,
         mean_field=None if magnetisations is None else magnetisations.settings(),
-        ais=ais if method == "ais" else None,
+        ais=ais if method == "ais" else None, log_likelihood_samples=log_likelihood_samples,
         **({} if fresh is None else {"fresh_data": fresh_sets.describe(fresh)}))
     state = None if checkpointer is None else checkpointer.resume()
+    # the configurations the log-likelihood is evaluated on: all, or a fixed subsample
+    subsample = None if log_likelihood_samples is None else {
+        name: subsample_rows(len(data), log_likelihood_samples, seed, part)
+        for part, (name, data) in enumerate((("ll_train", v), ("ll_test", test)))
+        if data is not None}
 
     def record(epoch):
         entry = snapshot(rbm, epoch, v, test, method, ais,
-                         seed=(int(seed), STREAM_LIKELIHOOD, int(epoch)))
+                         seed=(int(seed), STREAM_LIKELIHOOD, int(epoch)), subsample=subsample)
         records.append(entry)
         log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
                  epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
@@ -322,6 +344,8 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         "updates_per_epoch": math.ceil(n_samples / int(batch_size)),
         "snapshots": json.dumps(epoch_grid.tolist()),
         "log_likelihood": int(log_likelihood), "precision": precision, **unit_attrs(rbm),
+        **({} if log_likelihood_samples is None else
+           {"log_likelihood_samples": int(log_likelihood_samples)}),
         "stop_reason": stop_reason, "init_std": float(rbm.init_std),
         "fresh_data": "" if fresh is None else json.dumps(fresh_sets.describe(fresh)),
         # wall time is an attribute, not a variable: cubes must be reproducible

@@ -1,4 +1,4 @@
-# A study's cube, its aggregates and its figures; which aggregates and figures a study has is
+# A study's cube, then its aggregates and figures; which aggregates and figures a study has is
 # its kind's (rbmsweep.studies.<kind>: AGGREGATES, FIGURES).
 
 
@@ -14,51 +14,41 @@ rule cube:
     resources:
         mem_mb=study_memory_mb,
         runtime=study_runtime,
+    params:
+        jobs=study_jobs_in_cube,
     script:
         "../scripts/cube.py"
 
 
-rule aggregate:
-    input:
-        "results/{study}/cube.nc",
-    output:
-        "results/{study}/{aggregate}.nc",
-    log:
-        "logs/{study}/{aggregate}.log",
-    group:
-        "aggregate"
-    resources:
-        mem_mb=study_memory_mb,
-        runtime=study_runtime,
-    params:
-        kind=lambda wildcards: KIND[wildcards.study],
-        analysis=study_analysis,
-    script:
-        "../scripts/aggregate.py"
+# Every aggregate and figure of a study in one job (one process draws them all: a figure alone
+# costs its job ~3 s of imports): one rule per study kind of the config, since the outputs are
+# the kind's table.
+for kind in sorted(set(KIND.values())):
 
-
-rule figure:
-    input:
-        figure_input,
-    output:
-        report(
-            "results/{study}/figures/{figure}.png",
-            caption="../report/figure.rst",
-            category="{study}",
-            labels={"figure": "{figure}"},
-        ),
-    log:
-        "logs/{study}/figures/{figure}.log",
-    group:
-        "aggregate"
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        draw=figure_function,
-        caption=figure_caption,
-    script:
-        "../scripts/figure.py"
+    rule:
+        name:
+            f"outputs_{kind}"
+        input:
+            cube="results/{study}/cube.nc",
+            datasets=figure_datasets,
+        output:
+            aggregates=aggregate_outputs(kind),
+            figures=figure_outputs(kind),
+        log:
+            "logs/{study}/outputs.log",
+        wildcard_constraints:
+            study=studies_of(kind),
+        group:
+            "aggregate"
+        resources:
+            mem_mb=study_memory_mb,
+            runtime=study_runtime,
+        params:
+            kind=kind,
+            analysis=study_analysis,
+            figures=figure_table,
+        script:
+            "../scripts/outputs.py"
 
 
 rule reproduction:

@@ -1,6 +1,6 @@
 rule run_job:
     input:
-        data=job_data,
+        data=needs_run_job,
     output:
         "results/{study}/runs/{job}/run.nc",
     log:
@@ -15,11 +15,13 @@ rule run_job:
         spec=job_spec,
         # long runs save their state here and resume from it after a kill (rbmsweep.checkpoint)
         checkpoint=lambda wildcards: f"results/{wildcards.study}/runs/{wildcards.job}/checkpoint.npz",
+        numba_cache=NUMBA_CACHE,
     shell:
-        # numba: a compilation cache in the job's own temporary directory (per SLURM job with
-        # the slurm profile), and no more threads than the job was given
-        "export NUMBA_CACHE_DIR={resources.tmpdir:q}/numba-cache NUMBA_NUM_THREADS={threads}; "
-        'echo "host $(hostname) NUMBA_CACHE_DIR=$NUMBA_CACHE_DIR threads={threads}" > {log:q}; '
+        # numba: the sweep's warm cache (a SLURM job copies it into its own temporary
+        # directory), and no more threads than the job was given
+        NUMBA_SETUP
+        + 'echo "host $(hostname) NUMBA_CACHE_DIR=$NUMBA_CACHE_DIR threads={threads}" > {log:q}; '
         "rbmsweep run --spec {params.spec:q} --data {input.data:q} --out {output:q}"
+        " --threads {threads}"
         " --checkpoint {params.checkpoint:q}"
         " >> {log:q} 2>&1"

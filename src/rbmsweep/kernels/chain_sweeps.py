@@ -1,43 +1,43 @@
 """The Gibbs sweeps of the chains within one update of ``kernels.pcd``: per-update tables of
 the visible units' thresholds and of the hidden inputs' group sums, and the sweeps that use them.
 
+Draws (docs/physics.md §4.1): a chain's sweep draws its hidden units, then its visible units,
+each phase from 32-bit uniforms taken two per xoshiro256+ output (``random.halves``): units
+2m and 2m+1 of a phase share output m (high half, then low half; with an odd count the last
+low half is left unused).  A unit of probability P is high when ``u < ceil(P 2^32)``.
+
 The weights are fixed during an update, so
 
 * when the hidden layer has few configurations (``2^M``, M ≤ ``pcd.MAX_TABLE_HIDDEN``), a
-  visible unit's high-probability for every hidden configuration is computed once per update as
-  an integer threshold ``ceil(P(v_i high | h) 2^53)`` (``fill_table``): a visible update is then
-  one draw, one shift and one integer compare against the table;
+  visible unit's threshold ``ceil(P(v_i high | h) 2^32)`` for every hidden configuration is
+  computed once per update (``fill_table``): a visible update is then half a draw, one integer
+  compare against the table;
 * for M ≤ ``pcd.MAX_FUSED_HIDDEN`` the next sweep's hidden inputs are summed while the visible
   units are drawn, by one lookup per 4 visible units in a table of partial sums
-  (``fill_group_sums``), and a chain's xoshiro state stays in registers (``fused_sweep``; two
-  chains interleaved in ``fused_sweep_pair``, which repeats the single-chain code on purpose:
-  the two streams' steps interleave instruction by instruction).
+  (``fill_group_sums``), and a chain's xoshiro state stays in registers (``fused_sweep``).
 
 Every draw is the reference's (``gibbs.train_epoch_reference``), in the same order from the
-same stream (docs/physics.md §4.1).
+same stream.
 """
 
 import numpy as np
 from numba import njit
 
-from .random import uniform_from_bits, xoshiro_step
+from .random import TWO32, below, halves, threshold, xoshiro_step
 from .unit_functions import high_probability_scale, unit_levels
 from .vecmath import sigmoid
-
-_U11 = np.uint64(11)
-_TWO53 = 9007199254740992.0
 
 
 # -- per-update tables --------------------------------------------------------------------------
 
 @njit(error_model="numpy")
 def fill_table(table, weights, visible_fields, visible_code, hidden_code, field):
-    """table[c, i] = ceil(P(v_i high | h = configuration c) · 2^53), bit μ of c = [h_μ high].
+    """table[c, i] = ceil(P(v_i high | h = configuration c) · 2^32), bit μ of c = [h_μ high].
 
-    ``(r >> 11) < table[c, i]`` ⇔ ``(r >> 11) 2^-53 < P``: the product by 2^53 is exact and
-    the left side is an integer.  ``field`` is float64 scratch shaped like ``table``: the
-    inputs g_i + Σ_μ w_iμ h_μ, configuration c from c without its lowest set bit (one pass
-    each), then all the sigmoids in one flat loop."""
+    A 32-bit uniform u makes v_i high when ``u < table[c, i]`` (``random.threshold``).
+    ``field`` is float64 scratch shaped like ``table``: the inputs g_i + Σ_μ w_iμ h_μ,
+    configuration c from c without its lowest set bit (one pass each), then all the sigmoids
+    in one flat loop."""
     n_visible, n_hidden = weights.shape
     low_h, step_h = unit_levels(hidden_code)
     for i in range(n_visible):
@@ -55,7 +55,7 @@ def fill_table(table, weights, visible_fields, visible_code, hidden_code, field)
     flat_field = field.reshape(-1)
     flat_table = table.reshape(-1)
     for t in range(flat_table.shape[0]):
-        flat_table[t] = np.uint64(np.int64(np.ceil(sigmoid(scale * flat_field[t]) * _TWO53)))
+        flat_table[t] = threshold(sigmoid(scale * flat_field[t]))
 
 
 @njit(error_model="numpy")
@@ -88,21 +88,22 @@ def fill_group_sums(sums, weights, n_hidden, visible_code):
 
 @njit(inline="always")
 def hidden_probabilities(inputs, prob, j0, j1, hidden_code):
-    """prob = P(h high | inputs) for chains j0..j1−1: one flat loop, so it vectorizes."""
+    """prob = P(h high | inputs) · 2^32 for chains j0..j1−1 (what ``random.below`` compares
+    with): one flat loop, so it vectorizes."""
     n_hidden = inputs.shape[1]
     scale = high_probability_scale(hidden_code)
     flat_inputs = inputs.reshape(-1)
     flat_prob = prob.reshape(-1)
     for t in range(j0 * n_hidden, j1 * n_hidden):
-        flat_prob[t] = sigmoid(scale * flat_inputs[t])
+        flat_prob[t] = sigmoid(scale * flat_inputs[t]) * TWO32
 
 
 @njit(inline="always")
 def fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     """One sweep of chain j (M ≤ 4): hidden units from ``prob[j]``, then the visible units.
 
-    Per visible unit: one draw, one compare against the table row of the hidden configuration,
-    one bit appended to the 4-unit group pattern (stored in ``packed``); per group, one lookup in
+    Per pair of visible units: one xoshiro step, two compares against the table row of the
+    hidden configuration; per group of 4, the pattern (stored in ``packed``) and one lookup in
     ``sums`` per hidden unit, which sums the next sweep's hidden inputs (into ``inputs[j]``).
     ``fields``: the hidden fields zero-padded to 4; unused accumulators add zeros."""
     n_visible = table.shape[1]
@@ -110,9 +111,12 @@ def fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     n_groups = sums.shape[0]
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     config = 0
-    for mu in range(n_hidden):
+    for mu in range(0, n_hidden, 2):
         r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        config |= np.int64(uniform_from_bits(r) < prob[j, mu]) << mu
+        first, second = halves(r)
+        config |= np.int64(below(first, prob[j, mu])) << mu
+        if mu + 1 < n_hidden:
+            config |= np.int64(below(second, prob[j, mu + 1])) << (mu + 1)
     a0 = fields[0]
     a1 = fields[1]
     a2 = fields[2]
@@ -121,13 +125,12 @@ def fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     for g in range(n_full):
         i0 = 4 * g
         r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        p = np.int64((r >> _U11) < table[config, i0])
+        first, second = halves(r)
+        p = 2 * np.int64(first < table[config, i0]) + np.int64(second < table[config, i0 + 1])
         r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 1])
-        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 2])
-        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        p = 2 * p + np.int64((r >> _U11) < table[config, i0 + 3])
+        first, second = halves(r)
+        p = 4 * p + 2 * np.int64(first < table[config, i0 + 2]) + np.int64(
+            second < table[config, i0 + 3])
         packed[g] = p
         a0 += sums[g, p, 0]
         if n_hidden > 1:
@@ -136,9 +139,14 @@ def fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
             a3 += sums[g, p, 3]
     if n_full < n_groups:
         p = 0
+        second = np.uint64(0)
         for i in range(4 * n_full, n_visible):
-            r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-            p = 2 * p + np.int64((r >> _U11) < table[config, i])
+            if (i & 1) == 0:
+                r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+                first, second = halves(r)
+                p = 2 * p + np.int64(first < table[config, i])
+            else:
+                p = 2 * p + np.int64(second < table[config, i])
         packed[n_full] = p
         a0 += sums[n_full, p, 0]
         a1 += sums[n_full, p, 1]
@@ -152,94 +160,6 @@ def fused_sweep(inputs, prob, j, state, table, sums, packed, fields, n_hidden):
     if n_hidden > 3:
         inputs[j, 3] = a3
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
-
-
-@njit(inline="always")
-def fused_sweep_pair(inputs, prob, j, state_a, state_b, table, sums, packed_a, packed_b,
-                      fields, n_hidden):
-    """``fused_sweep`` of chains j and j+1 interleaved, draw by draw: the two streams are
-    independent, so the core overlaps their dependency chains (~1.3× the throughput of one
-    chain at a time; the same draws, sums and results)."""
-    n_visible = table.shape[1]
-    n_full = n_visible >> 2
-    n_groups = sums.shape[0]
-    a0, a1, a2, a3 = state_a[0], state_a[1], state_a[2], state_a[3]
-    b0, b1, b2, b3 = state_b[0], state_b[1], state_b[2], state_b[3]
-    config_a = 0
-    config_b = 0
-    for mu in range(n_hidden):
-        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
-        config_a |= np.int64(uniform_from_bits(r) < prob[j, mu]) << mu
-        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
-        config_b |= np.int64(uniform_from_bits(r) < prob[j + 1, mu]) << mu
-    ha0 = fields[0]
-    ha1 = fields[1]
-    ha2 = fields[2]
-    ha3 = fields[3]
-    hb0 = fields[0]
-    hb1 = fields[1]
-    hb2 = fields[2]
-    hb3 = fields[3]
-    for g in range(n_full):
-        i0 = 4 * g
-        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
-        p = np.int64((r >> _U11) < table[config_a, i0])
-        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
-        q = np.int64((r >> _U11) < table[config_b, i0])
-        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
-        p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 1])
-        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
-        q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 1])
-        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
-        p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 2])
-        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
-        q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 2])
-        r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
-        p = 2 * p + np.int64((r >> _U11) < table[config_a, i0 + 3])
-        r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
-        q = 2 * q + np.int64((r >> _U11) < table[config_b, i0 + 3])
-        packed_a[g] = p
-        packed_b[g] = q
-        ha0 += sums[g, p, 0]
-        hb0 += sums[g, q, 0]
-        if n_hidden > 1:
-            ha1 += sums[g, p, 1]
-            ha2 += sums[g, p, 2]
-            ha3 += sums[g, p, 3]
-            hb1 += sums[g, q, 1]
-            hb2 += sums[g, q, 2]
-            hb3 += sums[g, q, 3]
-    if n_full < n_groups:
-        p = 0
-        q = 0
-        for i in range(4 * n_full, n_visible):
-            r, a0, a1, a2, a3 = xoshiro_step(a0, a1, a2, a3)
-            p = 2 * p + np.int64((r >> _U11) < table[config_a, i])
-            r, b0, b1, b2, b3 = xoshiro_step(b0, b1, b2, b3)
-            q = 2 * q + np.int64((r >> _U11) < table[config_b, i])
-        packed_a[n_full] = p
-        packed_b[n_full] = q
-        ha0 += sums[n_full, p, 0]
-        ha1 += sums[n_full, p, 1]
-        ha2 += sums[n_full, p, 2]
-        ha3 += sums[n_full, p, 3]
-        hb0 += sums[n_full, q, 0]
-        hb1 += sums[n_full, q, 1]
-        hb2 += sums[n_full, q, 2]
-        hb3 += sums[n_full, q, 3]
-    inputs[j, 0] = ha0
-    inputs[j + 1, 0] = hb0
-    if n_hidden > 1:
-        inputs[j, 1] = ha1
-        inputs[j + 1, 1] = hb1
-    if n_hidden > 2:
-        inputs[j, 2] = ha2
-        inputs[j + 1, 2] = hb2
-    if n_hidden > 3:
-        inputs[j, 3] = ha3
-        inputs[j + 1, 3] = hb3
-    state_a[0], state_a[1], state_a[2], state_a[3] = a0, a1, a2, a3
-    state_b[0], state_b[1], state_b[2], state_b[3] = b0, b1, b2, b3
 
 
 @njit(inline="always")
@@ -264,30 +184,32 @@ def unpack(x, packed, visible_code):
 
 @njit(error_model="numpy")
 def fused_block(x, inputs, prob, j0, j1, states, table, sums, packed, fields, n_hidden,
-                 visible_code, hidden_code, n_steps):
+                visible_code, hidden_code, n_steps):
     """k sweeps of chains j0..j1−1, sweep by sweep so that the hidden probabilities of the
     whole block come from one vectorized loop; ``inputs`` on entry from the matrix product."""
     for _ in range(n_steps):
         hidden_probabilities(inputs, prob, j0, j1, hidden_code)
-        for j in range(j0, j1 - 1, 2):
-            fused_sweep_pair(inputs, prob, j, states[j], states[j + 1], table, sums,
-                              packed[j], packed[j + 1], fields, n_hidden)
-        if (j1 - j0) % 2:
-            fused_sweep(inputs, prob, j1 - 1, states[j1 - 1], table, sums, packed[j1 - 1],
-                         fields, n_hidden)
+        for j in range(j0, j1):
+            fused_sweep(inputs, prob, j, states[j], table, sums, packed[j], fields, n_hidden)
     for j in range(j0, j1):
         unpack(x[j], packed[j], visible_code)
 
 
 @njit(error_model="numpy")
 def sample_hidden(prob, hidden, configs, state, j, hidden_code):
-    """Draw chain j's hidden units (one draw per unit, in unit order) from ``prob[j]``."""
+    """Draw chain j's hidden units (in unit order, two per xoshiro output) from ``prob[j]``
+    (probabilities · 2^32)."""
     low_h, step_h = unit_levels(hidden_code)
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     config = 0
+    second = np.uint64(0)
     for mu in range(prob.shape[1]):
-        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        high = uniform_from_bits(r) < prob[j, mu]
+        if (mu & 1) == 0:
+            r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+            first, second = halves(r)
+            high = below(first, prob[j, mu])
+        else:
+            high = below(second, prob[j, mu])
         hidden[j, mu] = low_h + step_h * high
         config |= np.int64(high) << mu
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
@@ -296,25 +218,40 @@ def sample_hidden(prob, hidden, configs, state, j, hidden_code):
 
 @njit(error_model="numpy")
 def sample_visible_table(x, table, config, state, visible_code):
-    """Draw one chain's visible units from the threshold row of its hidden configuration."""
+    """Draw one chain's visible units (two per xoshiro output) from the threshold row of its
+    hidden configuration."""
     low_v, step_v = unit_levels(visible_code)
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-    for i in range(x.shape[0]):
+    n_visible = x.shape[0]
+    for i in range(0, n_visible - 1, 2):
         r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        x[i] = low_v + step_v * ((r >> _U11) < table[config, i])
+        first, second = halves(r)
+        x[i] = low_v + step_v * (first < table[config, i])
+        x[i + 1] = low_v + step_v * (second < table[config, i + 1])
+    if n_visible & 1:
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+        first, second = halves(r)
+        x[n_visible - 1] = low_v + step_v * (first < table[config, n_visible - 1])
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
 @njit(error_model="numpy")
 def sample_visible_direct(x, field, visible_fields, state, visible_code):
-    """Draw one chain's visible units from their inputs ``field`` (overwritten)."""
+    """Draw one chain's visible units (two per xoshiro output) from their inputs ``field``
+    (overwritten with their probabilities · 2^32)."""
     low_v, step_v = unit_levels(visible_code)
     scale = high_probability_scale(visible_code)
     n_visible = x.shape[0]
     for i in range(n_visible):  # probabilities first, in a loop that vectorizes
-        field[i] = sigmoid(scale * (field[i] + visible_fields[i]))
+        field[i] = sigmoid(scale * (field[i] + visible_fields[i])) * TWO32
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-    for i in range(n_visible):
+    for i in range(0, n_visible - 1, 2):
         r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
-        x[i] = low_v + step_v * (uniform_from_bits(r) < field[i])
+        first, second = halves(r)
+        x[i] = low_v + step_v * below(first, field[i])
+        x[i + 1] = low_v + step_v * below(second, field[i + 1])
+    if n_visible & 1:
+        r, s0, s1, s2, s3 = xoshiro_step(s0, s1, s2, s3)
+        first, second = halves(r)
+        x[n_visible - 1] = low_v + step_v * below(first, field[n_visible - 1])
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3

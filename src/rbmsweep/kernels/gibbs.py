@@ -3,41 +3,60 @@
 Written for clarity, one chain and one unit at a time; the fast epochs of the same algorithm,
 draw for draw, are in ``pcd.py``.  Every random draw comes from an explicit xoshiro256+ stream
 (``random.py``), one stream per chain, so results do not depend on the number of threads.
-Conventions as in ``unit_functions.py``.
+A layer's units draw 32-bit uniforms, two per output, in unit order (``_sample_layer``:
+docs/physics.md §4.1).  Conventions as in ``unit_functions.py``.
 """
 
 import numpy as np
 from numba import njit
 
-from .unit_functions import hidden_inputs, unit_mean, unit_sample
+from .random import TWO32, below, halves, next_u64
+from .unit_functions import hidden_inputs, high_probability_scale, sigmoid, unit_levels, unit_mean
+
+
+@njit(inline="always")
+def _sample_layer(out, inputs, code, state):
+    """Draw every unit of a layer given its inputs: unit k is high with probability
+    P = σ(scale · input) when its 32-bit uniform u satisfies u < P 2^32; units 2m and 2m+1
+    take the two halves of the stream's next output (``random.halves``), an odd last unit the
+    first half only."""
+    low, step = unit_levels(code)
+    scale = high_probability_scale(code)
+    second = np.uint64(0)
+    for k in range(out.shape[0]):
+        if k % 2 == 0:
+            u, second = halves(next_u64(state))
+        else:
+            u = second
+        out[k] = low + step * below(u, sigmoid(scale * inputs[k]) * TWO32)
 
 
 @njit(inline="always")
 def _gibbs_sweeps(chain, state, weights, visible_fields, hidden_fields, visible_code, hidden_code,
-                  n_steps, inputs, hidden):
+                  n_steps, inputs, hidden, field):
     """n_steps full sweeps h ~ p(h|v), v ~ p(v|h) of one chain, in place."""
     n_visible, n_hidden = weights.shape
     for _ in range(n_steps):
         hidden_inputs(chain, weights, hidden_fields, inputs)
-        for mu in range(n_hidden):
-            hidden[mu] = unit_sample(hidden_code, inputs[mu], state)
+        _sample_layer(hidden, inputs, hidden_code, state)
         for i in range(n_visible):
-            field = visible_fields[i]
+            field[i] = visible_fields[i]
             for mu in range(n_hidden):
-                field += weights[i, mu] * hidden[mu]
-            chain[i] = unit_sample(visible_code, field, state)
+                field[i] += weights[i, mu] * hidden[mu]
+        _sample_layer(chain, field, visible_code, state)
 
 
 @njit(cache=True)
 def gibbs_sample(chains, chain_states, weights, visible_fields, hidden_fields, visible_code,
                  hidden_code, n_steps):
     """Run every chain (a row of ``chains``) ``n_steps`` Gibbs sweeps in place."""
-    n_hidden = weights.shape[1]
+    n_visible, n_hidden = weights.shape
     inputs = np.empty(n_hidden)
     hidden = np.empty(n_hidden)
+    field = np.empty(n_visible)
     for j in range(chains.shape[0]):
         _gibbs_sweeps(chains[j], chain_states[j], weights, visible_fields, hidden_fields,
-                      visible_code, hidden_code, n_steps, inputs, hidden)
+                      visible_code, hidden_code, n_steps, inputs, hidden, field)
 
 
 @njit(cache=True)
@@ -64,6 +83,7 @@ def train_epoch_reference(data, order, weights, visible_fields, hidden_fields, c
     grad_h = np.zeros(n_hidden)
     inputs = np.empty(n_hidden)
     hidden = np.empty(n_hidden)
+    field = np.empty(n_visible)
     n_batches = (n_samples + batch_size - 1) // batch_size
     for b in range(n_batches):
         start = b * batch_size
@@ -96,7 +116,7 @@ def train_epoch_reference(data, order, weights, visible_fields, hidden_fields, c
         for j in range(n_active):
             chain = chains[j]
             _gibbs_sweeps(chain, chain_states[j], weights, visible_fields, hidden_fields,
-                          visible_code, hidden_code, gibbs_steps, inputs, hidden)
+                          visible_code, hidden_code, gibbs_steps, inputs, hidden, field)
             hidden_inputs(chain, weights, hidden_fields, inputs)
             for mu in range(n_hidden):
                 inputs[mu] = unit_mean(hidden_code, inputs[mu]) * chain_weight

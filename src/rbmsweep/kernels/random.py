@@ -11,6 +11,14 @@ from a per-thread stream, so results do not depend on how many threads run them.
 is a plain array, so it can be saved in a checkpoint and restored bit for bit
 (docs/physics.md §4).
 
+Binary units draw 32-bit uniforms, two per output (``halves``): the high word, then the low
+word folded with the high one (``(r ^ r >> 32) mod 2^32``: xoshiro256+'s lowest bits are
+linear, the fold gives every bit of the second half the quality of a high bit).  A unit is high
+when its half u satisfies ``u < P · 2^32`` (``below``), i.e. ``u < ceil(P 2^32)``: every
+probability is resolved to 2^-32 ≈ 2.3e-10 — a probability is used as the next multiple of
+2^-32 above it, so P < 2^-32 acts as 2^-32 and P = 0 and 1 stay exact (docs/physics.md §4.1).
+The other kernels (ring samplers, uniforms) keep 53 or more bits per draw.
+
 Reference: D. Blackman, S. Vigna, "Scrambled linear pseudorandom number generators", ACM Trans.
 Math. Softw. 47 (2021) 36: xoshiro256+ is s0 + s3 as output, then the linear update below.
 """
@@ -23,6 +31,10 @@ _U11 = np.uint64(11)
 _U17 = np.uint64(17)
 _U19 = np.uint64(19)
 _U45 = np.uint64(45)
+_U32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+#: 2^32: a 32-bit uniform u makes a unit high when u < P · TWO32
+TWO32 = 4294967296.0
 
 
 def seed_streams(seed, n_streams):
@@ -82,3 +94,32 @@ def fill_uniform(state, out):
     """Fill ``out`` with uniforms from one stream (for tests and benchmarks of the raw rate)."""
     for i in range(out.shape[0]):
         out[i] = uniform(state)
+
+
+@njit(inline="always")
+def halves(r):
+    """The two 32-bit uniforms of one 64-bit output: (high word, low word folded with the high
+    one); a binary unit's draw, first the high one, then the low one."""
+    high = r >> _U32
+    return high, (r ^ high) & _LOW32
+
+
+@njit(inline="always")
+def below(u, scaled_probability):
+    """Whether the 32-bit uniform ``u`` makes a unit of probability P high, given
+    ``scaled_probability`` = P · 2^32: ``u < ceil(P 2^32)``, exact in float64."""
+    return np.float64(u) < scaled_probability
+
+
+@njit(inline="always")
+def threshold(probability):
+    """ceil(P · 2^32) as an integer: ``u < threshold(P)`` ⇔ ``below(u, P · 2^32)``."""
+    return np.uint64(np.int64(np.ceil(probability * TWO32)))
+
+
+@njit(cache=True)
+def fill_halves(state, out):
+    """Fill ``out`` (even length) with the 32-bit uniforms of one stream, two per output, as
+    the binary units draw them (for tests)."""
+    for i in range(0, out.shape[0], 2):
+        out[i], out[i + 1] = halves(next_u64(state))

@@ -7,7 +7,6 @@ A profile containing NaN (a hidden unit a cube pads for a smaller M) has NaN obs
 
 import numpy as np
 import xarray as xr
-from scipy.interpolate import CubicSpline
 
 #: ``peak_center``: a profile whose first Fourier mode |Σ_i w_i e^{2πi·i/N}| is below this
 #: fraction of Σ_i |w_i| has no circular mean (flat, all zero, or symmetric about two
@@ -120,17 +119,92 @@ def peak_width(profile):
         return np.nan
     n_sites = len(profile)
     peak = int(np.argmax(profile))
-    shift = n_sites // 2 - peak
-    rolled = np.roll(profile, shift)
-    sites = np.arange(n_sites, dtype=np.float64)
-    spline = CubicSpline(sites, rolled - rolled.max() / 2.0)
-    roots = spline.roots(extrapolate=False)
-    middle = n_sites // 2
-    left = roots[roots < middle]
-    right = roots[roots > middle]
-    if len(left) == 0 or len(right) == 0:
-        return np.nan
-    return float(right.min() - left.max())
+    rolled = np.roll(profile, n_sites // 2 - peak)
+    left, right = spline_crossings(rolled - rolled.max() / 2.0, n_sites // 2)
+    return float(right - left)
+
+
+def spline_crossings(values, middle):
+    """The roots of the not-a-knot cubic spline through ``values`` at x = 0, 1, ..., n − 1
+    (``scipy.interpolate.CubicSpline``'s default) nearest ``middle`` on either side: the
+    largest root < middle and the smallest root > middle (NaN where there is none).
+
+    Solved here (a linear system for the slopes, then each piece's cubic, from ``middle``
+    outwards) rather than with scipy.interpolate, whose import alone costs a short training job
+    ~0.5 s; tests/test_observables.py checks it against CubicSpline."""
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    if n < 4:  # (not-a-knot needs 4 knots; never a ring)
+        from scipy.interpolate import CubicSpline
+
+        roots = CubicSpline(np.arange(n, dtype=np.float64), values).roots(extrapolate=False)
+        left, right = roots[roots < middle], roots[roots > middle]
+        return (left.max() if len(left) else np.nan, right.min() if len(right) else np.nan)
+    slopes = _not_a_knot_slopes(values)
+
+    def roots(k):  # roots of the piece on [k, k + 1]
+        m = values[k + 1] - values[k]
+        c3 = slopes[k] + slopes[k + 1] - 2.0 * m
+        c2 = 3.0 * m - 2.0 * slopes[k] - slopes[k + 1]
+        if _no_sign_change(values[k], slopes[k], c2, c3):
+            return np.empty(0)
+        t = np.roots([c3, c2, slopes[k], values[k]])
+        t = t.real[np.abs(t.imag) <= 1e-9 * np.maximum(1.0, np.abs(t.real))]
+        return k + t[(t >= 0.0) & (t <= 1.0)]
+
+    left = right = np.nan
+    for k in range(min(middle, n - 1) - 1, -1, -1):
+        found = [x for x in roots(k) if x < middle]
+        if found:
+            left = max(found)
+            break
+    for k in range(max(middle, 0), n - 1):
+        found = [x for x in roots(k) if x > middle]
+        if found:
+            right = min(found)
+            break
+    return left, right
+
+
+def _no_sign_change(c0, c1, c2, c3):
+    """Whether p(t) = c0 + c1 t + c2 t² + c3 t³ keeps one strict sign on [0, 1]: its values at
+    0, 1 and its critical points inside (a cheap test that spares most pieces a root solve)."""
+    points = [0.0, 1.0]
+    if c3 != 0.0:
+        discriminant = c2 * c2 - 3.0 * c3 * c1
+        if discriminant >= 0.0:
+            root = np.sqrt(discriminant)
+            points += [(-c2 + root) / (3.0 * c3), (-c2 - root) / (3.0 * c3)]
+    elif c2 != 0.0:
+        points.append(-c1 / (2.0 * c2))
+    values = [c0 + t * (c1 + t * (c2 + t * c3)) for t in points if 0.0 <= t <= 1.0]
+    return min(values) > 0.0 or max(values) < 0.0
+
+
+def _not_a_knot_slopes(values):
+    """First derivatives at the knots of the not-a-knot cubic spline through ``values`` at unit
+    spacing: s_{i−1} + 4 s_i + s_{i+1} = 3 (y_{i+1} − y_{i−1}) inside, and a continuous third
+    derivative at the second and the second-last knot (first row s_0 + 2 s_1, last row
+    2 s_{n−2} + s_{n−1}): a tridiagonal system, solved by elimination (Thomas; no LAPACK call,
+    whose threads cost more than the solve)."""
+    n = len(values)
+    step = np.diff(values)
+    lower = np.ones(n)  # lower[i]: coefficient of s_{i−1} in row i
+    diagonal = np.full(n, 4.0)
+    upper = np.ones(n)  # upper[i]: coefficient of s_{i+1} in row i
+    rhs = np.empty(n)
+    rhs[1:-1] = 3.0 * (values[2:] - values[:-2])
+    diagonal[0], upper[0], rhs[0] = 1.0, 2.0, (5.0 * step[0] + step[1]) / 2.0
+    lower[-1], diagonal[-1], rhs[-1] = 2.0, 1.0, (step[-2] + 5.0 * step[-1]) / 2.0
+    for i in range(1, n):
+        factor = lower[i] / diagonal[i - 1]
+        diagonal[i] -= factor * upper[i - 1]
+        rhs[i] -= factor * rhs[i - 1]
+    slopes = np.empty(n)
+    slopes[-1] = rhs[-1] / diagonal[-1]
+    for i in range(n - 2, -1, -1):
+        slopes[i] = (rhs[i] - upper[i] * slopes[i + 1]) / diagonal[i]
+    return slopes
 
 
 def order_parameter(profile):

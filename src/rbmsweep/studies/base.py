@@ -9,7 +9,8 @@ A study kind is a module of this package with
   the words of ``rbmsweep.schema.problem`` (checked at validation, before any job);
 - ``run(spec, samples, test, **options)``: one run (a ``rbmsweep.config.RunSpec``) as an
   ``xarray.Dataset``; ``options`` are how to train, not what (``checkpoint``,
-  ``checkpoint_every``: they do not change the result), ignored by kinds that do not train;
+  ``checkpoint_every``, ``threads``: they do not change the result), ignored by kinds that do
+  not train;
 - ``AGGREGATES``: ``results/<study>/<name>.nc`` computed from the study's cube, by name;
 - ``FIGURES``: ``results/<study>/figures/<name>.png``, by name: what each is drawn from and
   the plotting function that draws it (``Figure``);
@@ -67,8 +68,9 @@ class Claim:
 
 def training_run(spec, samples, test, **options):
     """Train the RBM of one run and return its dataset (``rbmsweep.training.train``;
-    ``options``: its ``checkpoint`` and ``checkpoint_every``).  With ``train.fresh_data`` every
-    epoch trains on a fresh set of the run's data model (``rbmsweep.data.FreshData``)."""
+    ``options``: its ``checkpoint``, ``checkpoint_every`` and ``threads``).  With
+    ``train.fresh_data`` every epoch trains on a fresh set of the run's data model
+    (``rbmsweep.data.FreshData``)."""
     from ..rbm import RBM
     from ..training import train
 

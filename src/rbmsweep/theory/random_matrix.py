@@ -11,7 +11,6 @@ gives the support, the density and the top edge of the limiting sample spectrum.
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 #: Relative round-off tolerance of a population spectrum: eigenvalues with
 #: ``|tau| <= ROUNDOFF * max|tau|`` are exact zeros, and eigenvalues closer than that are one.
@@ -181,6 +180,8 @@ def _top_edge(t, w, alpha):
     # alpha f >= alpha wmax tmax^2/d^2 and <= alpha tmax^2/d^2: root within these bounds
     lo = np.log(tmax * np.sqrt(alpha * wmax)) - 1e-9
     hi = np.log(tmax * np.sqrt(alpha)) + 1e-9
+    from scipy import optimize  # (imported where needed: a training job needs no scipy.optimize)
+
     log_d = optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
     d = np.exp(log_d)
     u = tmax + d
@@ -258,6 +259,8 @@ def sample_spectrum_support(population_eigenvalues, alpha, weights=None):
 
         lo = np.log(1e-12 * t[0])
         hi = np.log(2.0 * t[-1] * np.sqrt(alpha * w_pos))  # alpha f < 1 beyond this
+        from scipy import optimize
+
         u0 = -np.exp(optimize.brentq(h_neg, lo, hi, xtol=1e-14))
         bottom = float(psi(np.array([u0]))[0])
     # components from the top down; exact separation: the sample eigenvalues above a gap

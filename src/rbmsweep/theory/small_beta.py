@@ -19,7 +19,6 @@ Fig. 14 and return raw ``(times, weights)``; where a peak sits on the ring is fo
 from __future__ import annotations
 
 import numpy as np
-from scipy import integrate, sparse
 
 #: continuum grid of the experiments: spacing 0.1 site, 400 points (a ring of length 40)
 CONTINUUM_DX, CONTINUUM_POINTS = 0.1, 400
@@ -95,6 +94,8 @@ _GRAM_RELAXATION = 1e-2  # epsilon of the auxiliary Gram-matrix equation (see be
 def _gram_blocks(v, n, m):
     """Sparse (m*m, n*m) matrices R1, R2 with (R1 x)_{kl} = sum_i x_{ik} v_{il} and
     (R2 x)_{kl} = sum_i v_{ik} x_{il}, for x flattened as i*m + mu."""
+    from scipy import sparse  # (where needed: a training job imports this module, not scipy)
+
     i, k, l = np.meshgrid(np.arange(n), np.arange(m), np.arange(m), indexing="ij")
     rows = (k * m + l).ravel()
     r1 = sparse.csr_matrix((v[i, l].ravel(), (rows, (i * m + k).ravel())), shape=(m * m, n * m))
@@ -121,6 +122,8 @@ def _augmented_rhs(y, n, m, h, eps=_GRAM_RELAXATION):
 
 def _augmented_jacobian(y, n, m, h, lap_kron, eps=_GRAM_RELAXATION):
     """Sparse Jacobian of :func:`_augmented_rhs` (``lap_kron = kron(lap_h, I_m)``, sparse)."""
+    from scipy import sparse
+
     w = y[: n * m].reshape(n, m)
     g = y[n * m :].reshape(m, m)
     s = np.sum(w**2, axis=1)
@@ -181,6 +184,8 @@ def integrate_small_beta(
     ``[0, t_max]``; ``weights`` shape ``(n_times, n_sites)`` for one unit, else
     ``(n_times, n_sites, n_units)``.
     """
+    from scipy import integrate, sparse
+
     n, m = int(n_sites), int(n_units)
     if n < 3 or m < 1:
         raise ValueError("need n_sites >= 3 and n_units >= 1")
