@@ -69,7 +69,9 @@ def job_data(wildcards):
 
 def dataset_inputs(dataset_ids):
     """The files data sets of `model: file` are read from: changing one makes it again."""
-    return sorted({DATASETS[i].path for i in dataset_ids if DATASETS[i].model == "file"})
+    return sorted(
+        {DATASETS[i].path for i in dataset_ids if DATASETS[i].model == "file"}
+    )
 
 
 class DataSpecs:
@@ -232,6 +234,8 @@ def aggregate_files(wildcards=None):
         for study, kind in KIND.items()
         for name in studies.KINDS[kind].AGGREGATES
     ]
+
+
 # numba's compiled kernels: one cache for the sweep, warmed once before any job (onstart in the
 # Snakefile: rbmsweep.warm).  Local jobs read it in place; a SLURM job copies it into its own
 # temporary directory first (numba's cache is not safe on a file system shared between nodes),
