@@ -62,7 +62,7 @@ def main():
     rows = []
     if args.small:  # (every kind end to end is tests/test_workflow.py's)
         tiny = {"studies": {"spectrum": {
-            "data": {"model": "ising", "n_visible": 20, "beta": [0.0, 0.5], "alpha": 0.5,
+            "data": {"model": "ising", "n_visible": 20, "beta": [0.0, 0.5], "alpha": [0.5, 1.0],
                      "n_test": 10}, "seeds": 1}}}
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
             yaml.safe_dump(tiny, handle)
