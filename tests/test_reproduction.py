@@ -115,3 +115,16 @@ def test_every_kind_declares_well_formed_claims():
             assert isinstance(claim, Claim) and claim.claim and claim.figure and claim.criterion
             assert set(claim.needs) <= set(module.AGGREGATES), (kind, claim.claim)
             assert callable(claim.check)
+
+
+def test_a_study_whose_kind_checks_no_claim_still_has_a_section():
+    rows = [{"study": "a", "kind": "k", "claim": "c", "figure": "F", "paper": "", "measured": "1",
+             "status": "PASS", "criterion": "-", "config": "beta=1 seeds=1"}]
+    sections = {"a": ("k", {"data": {"beta": 1}}), "b": ("quiet", {"seeds": 2})}
+    text = reproduction.markdown(rows, "c.yaml", sections)
+    assert "## a (kind k)" in text and "## b (kind quiet)" in text
+    assert text.index("## a") < text.index("## b")
+    after = text[text.index("## b"):]
+    assert "config: `seeds=2`" in after and reproduction.NO_CLAIMS in after and "| c |" not in after
+    page = reproduction.html_page(rows, "c.yaml", sections)
+    assert "<h2>b (kind quiet)</h2>" in page and reproduction.NO_CLAIMS in page

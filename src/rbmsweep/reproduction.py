@@ -55,8 +55,24 @@ COLUMNS = (("claim", "claim"), ("figure", "figure"), ("paper", "paper"),
            ("measured", "measured"), ("status", "result"), ("criterion", "criterion"))
 
 
-def markdown(rows, configfile="config.yaml"):
-    """The table as Markdown, one section per study with its config line."""
+def _sections(rows, studies):
+    """Each study's (kind, config line, rows), in config order: ``studies`` maps a study's name
+    to (kind, config section), so that a study whose kind checks no claim still has a section;
+    without it, the studies that have rows."""
+    if studies is None:
+        studies = {row["study"]: (row["kind"], None) for row in rows}
+    for study, (kind, section) in studies.items():
+        members = [row for row in rows if row["study"] == study]
+        line = members[0]["config"] if members else config_summary(section or {})
+        yield study, kind, line, members
+
+
+NO_CLAIMS = "This kind checks no claim of a paper yet."
+
+
+def markdown(rows, configfile="config.yaml", studies=None):
+    """The table as Markdown, one section per study with its config line (``studies``: see
+    ``_sections``)."""
     lines = ["# Reproduction of the papers' claims", "",
              f"Every claim that the studies of `{configfile}` check, evaluated on their "
              "aggregates (`results/<study>/*.nc`) by the study kinds' `CLAIMS` tables "
@@ -64,11 +80,12 @@ def markdown(rows, configfile="config.yaml"):
     counts = {status: sum(row["status"] == status for row in rows)
               for status in ("PASS", "FAIL", "n/a", "ERROR")}
     lines += [", ".join(f"{count} {status}" for status, count in counts.items() if count), ""]
-    for study in dict.fromkeys(row["study"] for row in rows):
-        members = [row for row in rows if row["study"] == study]
-        lines += [f"## {study} (kind {members[0]['kind']})", "",
-                  f"config: `{members[0]['config']}`", "",
-                  "| " + " | ".join(title for _, title in COLUMNS) + " |",
+    for study, kind, line, members in _sections(rows, studies):
+        lines += [f"## {study} (kind {kind})", "", f"config: `{line}`", ""]
+        if not members:
+            lines += [NO_CLAIMS, ""]
+            continue
+        lines += ["| " + " | ".join(title for _, title in COLUMNS) + " |",
                   "|" + "---|" * len(COLUMNS)]
         lines += ["| " + " | ".join(_cell(row[key]) for key, _ in COLUMNS) + " |"
                   for row in members]
@@ -76,16 +93,19 @@ def markdown(rows, configfile="config.yaml"):
     return "\n".join(lines)
 
 
-def html_page(rows, configfile="config.yaml"):
-    """The table as a stand-alone HTML page (the Snakemake report shows it)."""
+def html_page(rows, configfile="config.yaml", studies=None):
+    """The table as a stand-alone HTML page (the Snakemake report shows it; ``studies``: see
+    ``_sections``)."""
     colour = {"PASS": "#d8f0d8", "FAIL": "#f6d0d0", "n/a": "#eeeeee", "ERROR": "#f6d0d0"}
     head = "".join(f"<th>{html.escape(title)}</th>" for _, title in COLUMNS)
     body = []
-    for study in dict.fromkeys(row["study"] for row in rows):
-        members = [row for row in rows if row["study"] == study]
-        body.append(f"<h2>{html.escape(study)} (kind {html.escape(members[0]['kind'])})</h2>"
-                    f"<p><code>{html.escape(members[0]['config'])}</code></p>"
-                    f"<table><tr>{head}</tr>")
+    for study, kind, line, members in _sections(rows, studies):
+        body.append(f"<h2>{html.escape(study)} (kind {html.escape(kind)})</h2>"
+                    f"<p><code>{html.escape(line)}</code></p>")
+        if not members:
+            body.append(f"<p>{NO_CLAIMS}</p>")
+            continue
+        body.append(f"<table><tr>{head}</tr>")
         for row in members:
             cells = "".join(
                 f"<td style='background:{colour[row['status']]}'>{html.escape(row[key])}</td>"

@@ -14,8 +14,11 @@ for study, kind in snakemake.params.kinds.items():
     aggregates = {path.stem: xr.load_dataset(path) for path in files}
     rows += reproduction.evaluate(study, kind, aggregates, snakemake.params.studies[study])
 configfile = snakemake.params.configfile
-for path, text in ((snakemake.output.markdown, reproduction.markdown(rows, configfile)),
-                   (snakemake.output.page, reproduction.html_page(rows, configfile))):
+sections = {study: (kind, snakemake.params.studies[study])
+            for study, kind in snakemake.params.kinds.items()}
+for path, write in ((snakemake.output.markdown, reproduction.markdown),
+                    (snakemake.output.page, reproduction.html_page)):
+    text = write(rows, configfile, sections)
     with io.atomic_path(path) as temporary:
         Path(temporary).write_text(text)
 logging.info("%d claims: %s", len(rows), [row["status"] for row in rows])
