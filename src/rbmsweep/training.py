@@ -301,8 +301,10 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
         entry = snapshot(rbm, epoch, v, test, method, ais,
                          seed=(int(seed), STREAM_LIKELIHOOD, int(epoch)), subsample=subsample)
         records.append(entry)
-        log.info("epoch %d/%d  log-likelihood train %.5f test %.5f  elapsed %.2f s", epoch,
-                 epochs, entry["ll_train"], entry["ll_test"], time.perf_counter() - started)
+        scores = "  ".join(f"{part} {entry[key]:.5f}" for part, key in
+                           (("train", "ll_train"), ("test", "ll_test")) if np.isfinite(entry[key]))
+        log.info("epoch %d/%d  log-likelihood %s  elapsed %.2f s", epoch, epochs,
+                 scores or "not computed", time.perf_counter() - started)
 
     extra = {} if magnetisations is None else magnetisations.extra()
     if state is not None:  # before the float32 copy of the weights is made
