@@ -172,7 +172,8 @@ def check_comparable(aggregates):
                         f"{gap:.2f} (allowed {tolerance:.2f})")
     if not rows:
         return Outcome("no final test log-likelihood to compare", None)
-    return Outcome("; ".join(rows), bool(all(passed)))
+    note = "" if algorithms.attrs.get("n_seeds") else " (n_seeds unknown: s.e. = seed spread)"
+    return Outcome("; ".join(rows) + note, bool(all(passed)))
 
 
 def check_temperature_falls(aggregates):

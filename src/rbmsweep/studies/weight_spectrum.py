@@ -154,7 +154,8 @@ def check_cutoff(aggregates):
         f"cutoff rank {cutoff[first]:.1f} (epoch {int(epochs[first])}), {cutoff[middle]:.1f} "
         f"(epoch {int(epochs[middle])}), {cutoff[last]:.1f} (epoch {int(epochs[last])}): rise "
         f"{rise:.1f} ± {error:.1f}, {early:.1f} in the first half, {late:.1f} in the second "
-        "(all snapshots: " + ", ".join(f"{value:g}" for value in cutoff[trained]) + ")",
+        "(all snapshots: " + ", ".join(f"{value:g}" for value in cutoff[trained]) + ")"
+        + ("" if dynamics.attrs.get("n_seeds") else "; n_seeds unknown: s.e. = seed spread"),
         bool(rise > 2 * error and late < early))
 
 
