@@ -161,3 +161,61 @@ def test_trained_gaussian_rbm_reaches_the_analytic_singular_values():
     np.testing.assert_allclose(result["emergence_order_correlation"], -1.0)
     gap = result["optimal_log_likelihood"] - result["final_log_likelihood"]
     assert np.all(gap > -0.01) and float(gap.max()) < 0.05
+
+
+# -- the claims ([DFF]; docs/physics.md §16.5) ----------------------------------------------------
+def test_claims_pass_on_exact_gradient_flow_and_fail_when_perturbed(result):
+    fixed, decay, order, times = gaussian_modes.CLAIMS
+    for claim in gaussian_modes.CLAIMS:
+        assert claim.check({"modes": result}).passed is True, claim.claim
+    # a learned singular value 15% off its fixed point
+    off = result.copy(deep=True)
+    off["final_singular_value"][dict(seed=1, mode=2)] *= 1.15
+    assert fixed.check({"modes": off}).passed is False
+    # a sub-threshold mode left at 5% of the smallest fixed point
+    stuck = result.copy(deep=True)
+    smallest = float(result["fixed_point"].where(result["fixed_point"] > 0).min())
+    stuck["final_singular_value"][dict(seed=0, mode=6)] = 0.05 * smallest
+    assert decay.check({"modes": stuck}).passed is False
+    # the second and third modes emerging in swapped order
+    swapped = result.copy(deep=True)
+    second, third = (float(result["emergence_time"][dict(seed=0, component=k)]) for k in (1, 2))
+    swapped["emergence_time"][dict(seed=0, component=1)] = third
+    swapped["emergence_time"][dict(seed=0, component=2)] = second
+    assert order.check({"modes": swapped}).passed is False
+    # a mode that never emerges while a smaller one does
+    missing = result.copy(deep=True)
+    missing["emergence_time"][dict(seed=1, component=1)] = np.nan
+    assert order.check({"modes": missing}).passed is False
+    assert times.check({"modes": missing}).passed is False
+    # a measured emergence time 20% late
+    late = result.copy(deep=True)
+    late["emergence_time"][dict(seed=0, component=3)] *= 1.2
+    assert times.check({"modes": late}).passed is False
+
+
+def test_claims_not_applicable():
+    fixed, decay, order, times = gaussian_modes.CLAIMS
+    # data with every variance below sigma_v^2: nothing above threshold, nothing emerges
+    modes = xr.Dataset({
+        "data_variance": (("seed", "component"), [[0.8, 0.5]]),
+        "fixed_point": (("seed", "component"), [[0.0, 0.0]]),
+        "final_singular_value": (("seed", "mode"), [[1e-5, 1e-6, 1e-7]]),
+        "predicted_singular_value": (("seed", "mode"), [[0.0, 0.0, 0.0]]),
+        "emergence_time": (("seed", "component"), [[np.nan, np.nan]]),
+        "emergence_time_theory": (("seed", "component"), [[np.nan, np.nan]]),
+        "emergence_order_correlation": ("seed", [np.nan]),
+    }, coords={"seed": [0], "component": [0, 1], "mode": [0, 1, 2]})
+    assert fixed.check({"modes": modes}).passed is None
+    assert decay.check({"modes": modes}).passed is None
+    assert order.check({"modes": modes}).passed is None
+    assert times.check({"modes": modes}).passed is None
+    # one mode above threshold that emerges: no order to check, but its time is
+    one = modes.copy(deep=True)
+    one["data_variance"][0, 0], one["fixed_point"][0, 0] = 2.0, 0.7
+    one["predicted_singular_value"][0, 0], one["final_singular_value"][0, 0] = 0.7, 0.69
+    one["emergence_time"][0, 0], one["emergence_time_theory"][0, 0] = 1.3, 1.25
+    assert order.check({"modes": one}).passed is None
+    assert times.check({"modes": one}).passed is True
+    assert fixed.check({"modes": one}).passed is True
+    assert decay.check({"modes": one}).passed is True

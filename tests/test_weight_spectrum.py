@@ -1,14 +1,17 @@
 """The weight spectrum along training: the initial weights' singular values follow
 Marchenko–Pastur (edges within a finite-size tolerance, the whole distribution by a KS test),
 T_eff, the rank-plot cutoff on spectra with a known break, overlaps with known principal
-directions, and the observables in a training run."""
+directions, the observables in a training run, and the study's claims ([F17] Figs. 3-5) on
+synthetic aggregates."""
 
 import numpy as np
 import pytest
+import xarray as xr
 from scipy import integrate, stats
 
 from rbmsweep import RBM, data, theory, train
 from rbmsweep.observables import weight_spectrum as ws
+from rbmsweep.studies.weight_spectrum import CLAIMS
 
 
 @pytest.mark.parametrize("n_visible,n_hidden", [(400, 100), (300, 300), (100, 400)])
@@ -103,3 +106,62 @@ def test_training_run_carries_the_weight_spectrum():
     assert np.isclose(t_eff[0], 1 / np.var(run["weights"].values[0]))
     assert t_eff[-1] < t_eff[0]
     assert np.isfinite(run["rank_cutoff"].values[-1])
+
+
+# -- the claims ([F17] Figs. 3-5) on synthetic spectrum_dynamics aggregates ----------------------
+def dynamics(outliers=(0, 2, 4, 6, 8, 9), overlap_early=0.9, overlap_late=0.6,
+             cutoff=(20, 3, 5, 7, 8, 8.5), cutoff_std=0.5, temperature=(1e4, 50, 20, 12, 10, 9.5),
+             epochs=(0, 1, 3, 10, 20, 30), n_seeds=2):
+    """A spectrum_dynamics aggregate (the variables ``spectrum_dynamics`` writes) with the
+    given series over the snapshots; the best overlaps of the first modes ``overlap_early`` at
+    the first trained snapshot and ``overlap_late`` at the last (0.8 between)."""
+    count = len(epochs)
+    best = np.full((count, 10), 0.8)
+    best[0], best[1], best[-1] = 0.2, overlap_early, overlap_late
+    series = {"n_above_marchenko_pastur": outliers, "rank_cutoff": cutoff,
+              "effective_temperature": temperature}
+    variables = {f"{name}_mean": ("epoch", np.asarray(values, float))
+                 for name, values in series.items()}
+    variables.update({f"{name}_std": ("epoch", np.full(count, cutoff_std))
+                      for name in series})
+    variables["best_overlap"] = (("epoch", "mode"), best)
+    variables["same_rank_overlap"] = (("epoch", "mode"), best * 0.9)
+    out = xr.Dataset(variables, coords={"epoch": list(epochs), "mode": np.arange(10)},
+                     attrs={"n_seeds": n_seeds})
+    return {"spectrum_dynamics": out}
+
+
+def test_outliers_leave_the_bulk_one_after_another():
+    outliers = CLAIMS[0]
+    assert outliers.check(dynamics()).passed is True
+    assert outliers.check(dynamics(outliers=(3, 4, 5, 6, 7, 8))).passed is False  # at the start
+    assert outliers.check(dynamics(outliers=(0, 9, 9, 9, 9, 9))).passed is False  # all at once
+    assert outliers.check(dynamics(outliers=(0, 1, 2, 2, 2, 2))).passed is False  # too few
+    assert outliers.check(dynamics(outliers=(0, 2, 6, 3, 8, 9))).passed is False  # back in
+    assert outliers.check(dynamics(epochs=(1, 2, 3, 10, 20, 30))).passed is None  # no start
+
+
+def test_singular_vectors_are_the_principal_directions_early():
+    vectors = CLAIMS[1]
+    assert vectors.check(dynamics()).passed is True
+    assert vectors.check(dynamics(overlap_early=0.5)).passed is False  # not aligned early
+    assert vectors.check(dynamics(overlap_late=0.95)).passed is False  # never lost
+    assert vectors.check(dynamics(outliers=(0, 1), cutoff=(1, 2), temperature=(1, 2),
+                                  epochs=(0, 1))).passed is None
+
+
+def test_rank_cutoff_rises_ever_more_slowly():
+    cutoff = CLAIMS[2]
+    assert cutoff.check(dynamics()).passed is True  # 3 -> 8.5, 4 of it by epoch 10
+    assert cutoff.check(dynamics(cutoff_std=4.0)).passed is False  # not resolved
+    assert cutoff.check(dynamics(cutoff=(20, 23, 15, 4, 4.5, 7))).passed is False  # falls
+    assert cutoff.check(dynamics(cutoff=(20, 3, 3.5, 4, 6, 9))).passed is False  # speeds up
+    assert cutoff.check(dynamics(cutoff=(20, 3, np.nan, np.nan, np.nan, 9))).passed is None
+
+
+def test_effective_temperature_falls_and_levels_off():
+    temperature = CLAIMS[3]
+    assert temperature.check(dynamics()).passed is True  # 10 -> 9.5 over the last third
+    assert temperature.check(dynamics(temperature=(1e4, 50, 20, 15, 13, 8))).passed is False
+    assert temperature.check(dynamics(temperature=(1e4, 5e3, 3e3, 2e3, 1.5e3, 1.4e3))
+                             ).passed is False  # not 10x below the start

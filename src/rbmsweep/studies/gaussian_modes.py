@@ -22,7 +22,7 @@ import xarray as xr
 
 from .. import theory
 from ..observables.weight_spectrum import add_principal_overlaps
-from .base import Figure, run_parameter, training_run
+from .base import Claim, Figure, Outcome, run_parameter, training_run
 
 TRAINS = True
 #: the data's principal directions followed (at most n_hidden of them)
@@ -148,3 +148,153 @@ FIGURES = {
     "mode_trajectories": Figure("modes", "gaussian_modes:mode_trajectories"),
     "emergence_order": Figure("modes", "gaussian_modes:emergence_order"),
 }
+
+
+# -- the claims (docs/physics.md §16.5, §17.5) ---------------------------------------------------
+#: a learned singular value has reached its fixed point within this relative error
+FIXED_POINT_TOLERANCE = 0.10
+#: a sub-threshold mode has decayed when it is below this fraction of the smallest fixed point
+DECAYED_FRACTION = 0.01
+#: measured and predicted emergence times agree within this relative error
+EMERGENCE_TOLERANCE = 0.10
+
+
+def _nanmean(values, axis=0):
+    """``np.nanmean`` without the warning for an all-NaN slice (NaN there)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)
+
+
+def _runs(data, core):
+    """``data`` (a DataArray) as a 2-D array (run, ``core``): every other dimension (seed,
+    swept parameters) flattened into runs."""
+    others = [dim for dim in data.dims if dim != core]
+    return data.transpose(*others, core).values.reshape(-1, data.sizes[core])
+
+
+def check_fixed_points(aggregates):
+    """Every above-threshold mode of every run within 10 % of its fixed point."""
+    modes = aggregates["modes"]
+    final = _runs(modes["final_singular_value"], "mode")
+    predicted = _runs(modes["predicted_singular_value"], "mode")
+    above = predicted > 0
+    if not above.any():
+        return Outcome("no mode of the data above threshold (lambda > sigma_v^2)", None)
+    error = np.abs(final[above] / predicted[above] - 1)
+    per_mode = np.abs(final / np.where(above, predicted, np.nan) - 1)
+    count = int(above.sum(axis=1).max())
+    worst = np.nanmax(per_mode[:, :count], axis=0)
+    return Outcome(
+        f"{count} modes above threshold, {final.shape[0]} runs: |learned / fixed point - 1| "
+        f"= {100 * error.min():.1f}-{100 * error.max():.1f}% (worst per mode "
+        + ", ".join(f"{100 * value:.1f}%" for value in worst) + "); learned "
+        + ", ".join(f"{value:.3f}" for value in _nanmean(np.where(above, final, np.nan),
+                                                             axis=0)[:count])
+        + " against " + ", ".join(f"{value:.3f}" for value in
+                                  _nanmean(np.where(above, predicted, np.nan), axis=0)[:count])
+        + " (means over runs)", bool(np.all(error <= FIXED_POINT_TOLERANCE)))
+
+
+def check_subthreshold(aggregates):
+    """The modes whose data variance is below σ_v² decay: every learned singular value with a
+    zero fixed point below 1 % of the smallest nonzero fixed point of its run."""
+    modes = aggregates["modes"]
+    final = _runs(modes["final_singular_value"], "mode")
+    predicted = _runs(modes["predicted_singular_value"], "mode")
+    below = predicted == 0
+    if not below.any():
+        return Outcome("every mode of the model is above threshold", None)
+    if not (predicted > 0).any(axis=1).all():
+        return Outcome("a run has no mode above threshold to compare with", None)
+    smallest = np.where(predicted > 0, predicted, np.inf).min(axis=1)
+    ratio = np.where(below, final, 0.0).max(axis=1) / smallest
+    return Outcome(
+        f"{int(below.sum(axis=1).max())} sub-threshold modes: largest learned singular value "
+        f"{np.where(below, final, 0).max():.2g} = {ratio.max():.2g} x the smallest fixed point "
+        f"({smallest.min():.3f})", bool(np.all(ratio <= DECAYED_FRACTION)))
+
+
+def _above_threshold(modes):
+    """(variance, emergence, theory) per run over the above-threshold components, as 2-D
+    arrays with NaN for the components below threshold."""
+    above = _runs(modes["fixed_point"], "component") > 0
+    return tuple(np.where(above, _runs(modes[name], "component"), np.nan)
+                 for name in ("data_variance", "emergence_time", "emergence_time_theory"))
+
+
+def check_emergence_order(aggregates):
+    """In every run, the above-threshold modes emerge in decreasing order of their variance
+    (a mode that never emerges counts as emerging after the training)."""
+    modes = aggregates["modes"]
+    variance, emergence, _ = _above_threshold(modes)
+    orders, emerged = [], []
+    for var, time in zip(variance, emergence):
+        keep = np.isfinite(var)
+        var, time = var[keep], time[keep]
+        emerged.append(int(np.isfinite(time).sum()))
+        order = np.argsort(-var)
+        time = time[order]
+        finite = time[np.isfinite(time)]
+        # the emerged modes first (those that never emerge come after the training), in order
+        first = np.isfinite(time[:finite.size]).all()
+        orders.append(bool(first and np.all(np.diff(finite) > 0)))
+    if max(emerged, default=0) < 2:
+        return Outcome(f"fewer than 2 modes reach {modes.attrs.get('emergence_fraction', 0.5)} "
+                       "of their fixed point within the training", None)
+    correlation = modes["emergence_order_correlation"].values.ravel()
+    times = _nanmean(emergence, axis=0)
+    return Outcome(
+        f"{sum(orders)} of {len(orders)} runs in the order of the variances (modes emerged: "
+        f"{min(emerged)}-{max(emerged)}); mean emergence times "
+        + ", ".join(f"{value:.2f}" for value in times[np.isfinite(times)])
+        + " for variances " + ", ".join(f"{value:.2f}" for value in
+                                         _nanmean(variance, axis=0)[np.isfinite(times)])
+        + f"; rank correlation {np.nanmin(correlation):.2f} to {np.nanmax(correlation):.2f}",
+        bool(all(orders)))
+
+
+def check_emergence_times(aggregates):
+    """(Beyond the paper) every emerged mode's measured emergence time within 10 % of the mode
+    equation's."""
+    modes = aggregates["modes"]
+    _, emergence, theory_time = _above_threshold(modes)
+    both = np.isfinite(emergence) & np.isfinite(theory_time)
+    if not both.any():
+        return Outcome("no mode emerges within the training (measured and predicted)", None)
+    missing = int((np.isfinite(emergence) != np.isfinite(theory_time)).sum())
+    error = np.abs(emergence[both] / theory_time[both] - 1)
+    mean_measured = _nanmean(np.where(both, emergence, np.nan), axis=0)
+    mean_theory = _nanmean(np.where(both, theory_time, np.nan), axis=0)
+    shown = np.isfinite(mean_measured)
+    return Outcome(
+        "measured " + "/".join(f"{value:.2f}" for value in mean_measured[shown]) + " against "
+        + "/".join(f"{value:.2f}" for value in mean_theory[shown])
+        + f" (means over runs); |measured / predicted - 1| = {100 * error.min():.1f}-"
+        f"{100 * error.max():.1f}%" + (f"; {missing} modes emerge in only one of the two"
+                                       if missing else ""),
+        bool(np.all(error <= EMERGENCE_TOLERANCE) and missing == 0))
+
+
+CLAIMS = (
+    Claim("the learned singular values reach the fixed points of the mode equation, set by the "
+          "data's principal variances", "DFF mode equation, fixed point",
+          "w_alpha^2 = (1 - sigma_v^2/<s_alpha^2>)/(sigma_v^2 sigma_h^2) for <s_alpha^2> > "
+          "sigma_v^2", "every mode above threshold of every run within 10% (the stochastic "
+          "gradient's spread; docs/physics.md §16.5)", ("modes",), check_fixed_points),
+    Claim("the modes whose data variance is below sigma_v^2 are not learned: their singular "
+          "values decay to 0", "DFF mode equation", "w_alpha -> 0 for <s_alpha^2> < sigma_v^2",
+          "every sub-threshold singular value below 1% of the run's smallest fixed point",
+          ("modes",), check_subthreshold),
+    Claim("the modes are learned one by one, in decreasing order of their data variance",
+          "DFF mode equation; F17 §II.C", "the larger <s_alpha^2>, the faster the growth",
+          "in every run the times at which the above-threshold modes reach half their fixed "
+          "point increase strictly as the variance decreases (rank correlation -1)",
+          ("modes",), check_emergence_order),
+    Claim("(beyond the paper) the emergence times follow the decoupled mode equation "
+          "integrated from the measured start", "docs/physics.md §16.5", "",
+          "every emerged mode of every run within 10% of the equation's time", ("modes",),
+          check_emergence_times),
+)
