@@ -242,3 +242,276 @@ def test_xy_diffusion_recovers_the_diffusion_coefficients_of_random_walks(tmp_pa
     # the unwrapped trajectories cross the boundary: beyond [0, N) and [0, π)
     assert float(np.abs(result["space_trajectory"]).max()) > n
     draw_all("xy_diffusion", tmp_path)
+
+
+# -- the claims of the reproduction table (docs/physics.md §13.3-13.7) -------------------------
+def claim_of(kind, figure, criterion_word=""):
+    """The one claim of ``kind`` with that figure (and a word of its criterion)."""
+    found = [claim for claim in studies.claims(kind)
+             if claim.figure == figure and criterion_word in claim.criterion]
+    assert len(found) == 1, (kind, figure, [claim.figure for claim in studies.claims(kind)])
+    return found[0]
+
+
+def status(claim, aggregate):
+    outcome = claim.check({claim.needs[0]: aggregate})
+    assert isinstance(outcome.measured, str) and outcome.measured
+    return outcome.passed
+
+
+XY_N, XY_Q, XY_ALPHA = 40, 10, np.array([0.003, 0.025, 0.3])
+
+
+def crossover_aggregate(null_top, signal_top=None, overlap_signal=0.95, overlap_null=0.07,
+                        betas=(0.0, 1.5), seeds=3, spread=0.01):
+    """An xy_crossover aggregate: the β = 0 mean top eigenvalues ``null_top`` (per α), at
+    β > 0 ``signal_top`` (default Λ_XY + 2 %), the top-two Fourier overlaps."""
+    betas = np.array(betas, dtype=float)
+    signal = np.array([theory.xy_signal_eigenvalue(b, XY_Q, XY_N) for b in betas])
+    top = np.empty((len(betas), len(XY_ALPHA)))
+    overlap = np.empty_like(top)
+    for index, beta in enumerate(betas):
+        if beta == 0:
+            top[index], overlap[index] = null_top, overlap_null
+        else:
+            top[index] = signal[index] * 1.02 if signal_top is None else signal_top
+            overlap[index] = overlap_signal
+    rng = np.random.default_rng(0)
+    per_seed = top[..., None] + spread * rng.normal(size=top.shape + (seeds,))
+    per_seed += top[..., None] - per_seed.mean(-1, keepdims=True)  # exactly that mean
+    return xr.Dataset(
+        {"top_eigenvalue": (("beta", "alpha", "seed"), per_seed),
+         "top_eigenvalue_mean": (("beta", "alpha"), top),
+         "top_eigenvalue_std": (("beta", "alpha"), per_seed.std(-1, ddof=1) if seeds > 1
+                                else np.full(top.shape, np.nan)),
+         "top2_fourier_overlap_mean": (("beta", "alpha"), overlap),
+         "signal_eigenvalue_ring": ("beta", signal),
+         "noise_edge_paper": ("alpha", theory.xy_noise_edge_paper(XY_ALPHA, XY_Q)),
+         "noise_edge_mp": ("alpha", theory.xy_noise_edge_mp(XY_ALPHA, XY_Q))},
+        coords={"beta": betas, "alpha": XY_ALPHA, "seed": np.arange(seeds)},
+        attrs={"n_visible": XY_N, "q": XY_Q})
+
+
+def test_xy_spectrum_claims_noise_edges():
+    printed = claim_of("xy_spectrum", "HTCM20 Fig. 13a, eq. 30")
+    finite = claim_of("xy_spectrum", "docs/physics.md §8.3, §17.3")
+    on_printed = theory.xy_noise_edge_paper(XY_ALPHA, XY_Q)
+    on_mp = theory.xy_noise_top_eigenvalue(XY_ALPHA, XY_Q, XY_N)
+    # the finite-N MP value is below the N -> infinity form by the Tracy-Widom shift
+    assert np.all(on_mp < theory.xy_noise_edge_mp(XY_ALPHA, XY_Q))
+    assert status(printed, crossover_aggregate(on_printed)) is True
+    assert status(printed, crossover_aggregate(on_mp)) is False
+    assert status(finite, crossover_aggregate(on_mp * 1.02)) is True
+    assert status(finite, crossover_aggregate(on_printed)) is False
+    assert status(finite, crossover_aggregate(on_mp * 0.95)) is False  # 5 %, error 0.6 %
+    for claim in (printed, finite):
+        assert status(claim, crossover_aggregate(on_mp, betas=(0.5, 1.5))) is None  # no β = 0
+        assert status(claim, crossover_aggregate(on_mp, seeds=1)) is None  # no error bar
+
+
+def test_xy_noise_top_eigenvalue_is_what_independent_potts_data_give():
+    """The finite-N prediction of the β = 0 claim: the mean top eigenvalue of the one-hot
+    correlation of independent Potts sites (N = 12, q = 4, α = 0.5, 300 data sets) within 1 %,
+    where the N -> infinity form is 9 % above."""
+    from rbmsweep.studies.xy_spectrum import one_hot_correlation
+
+    n, q, n_samples = 12, 4, 24
+    rng = np.random.default_rng(3)
+    tops = [np.linalg.eigvalsh(one_hot_correlation(rng.integers(0, q, (n_samples, n)), q))[-1]
+            for _ in range(300)]
+    predicted = theory.xy_noise_top_eigenvalue(n / n_samples, q, n)
+    assert np.mean(tops) == pytest.approx(predicted, rel=0.01)
+    assert theory.xy_noise_edge_mp(n / n_samples, q) > 1.05 * np.mean(tops)
+
+
+def test_xy_spectrum_claims_signal_and_eigenvectors():
+    signal = claim_of("xy_spectrum", "HTCM20 Fig. 13a, eq. 29")
+    vectors = claim_of("xy_spectrum", "HTCM20 Fig. 13c-d")
+    null = theory.xy_noise_top_eigenvalue(XY_ALPHA, XY_Q, XY_N)
+    good = crossover_aggregate(null)
+    assert status(signal, good) is True and status(vectors, good) is True
+    lambda_xy = theory.xy_signal_eigenvalue(1.5, XY_Q, XY_N)
+    assert status(signal, crossover_aggregate(null, signal_top=1.1 * lambda_xy)) is False
+    assert status(vectors, crossover_aggregate(null, overlap_signal=0.6)) is False
+    assert status(vectors, crossover_aggregate(null, overlap_null=0.5)) is False
+    # β = 0.1: Λ_XY below 1.5 x the noise edge; without β = 0 no null for the vectors
+    weak = crossover_aggregate(null, betas=(0.0, 0.1))
+    assert status(signal, weak) is None and status(vectors, weak) is None
+    assert status(vectors, crossover_aggregate(null, betas=(1.0, 1.5))) is None
+
+
+def fields_aggregate(spatial=0.4, width=8.0, period=9.9, fraction=0.9, phase_spread=0.2,
+                     space_cv=0.2, phase_cv=0.2, n_hidden=(1, 5)):
+    """An xy_fields aggregate over (n_hidden, hidden_unit, seed, hidden): every present unit
+    with these observables, every run with M ≥ 2 with these gap CVs."""
+    shape = (len(n_hidden), 2, 2, max(n_hidden))
+    present = np.arange(max(n_hidden))[None, None, None, :] < np.array(n_hidden)[:, None, None,
+                                                                               None]
+    present = np.broadcast_to(present, shape)
+
+    def units(value):
+        return (("n_hidden", "hidden_unit", "seed", "hidden"),
+                np.where(present, value, np.nan))
+
+    several = np.array(n_hidden)[:, None, None] >= 2
+
+    def runs(value):
+        return (("n_hidden", "hidden_unit", "seed"),
+                np.broadcast_to(np.where(several, value, np.nan), shape[:3]))
+
+    return xr.Dataset(
+        {"spatial_order": units(spatial), "peak_width": units(width),
+         "period_at_peak": units(period), "field_period_fraction": units(fraction),
+         "field_phase_spread": units(phase_spread), "space_gap_cv": runs(space_cv),
+         "phase_gap_cv": runs(phase_cv)},
+        coords={"n_hidden": list(n_hidden), "hidden_unit": ["double_well", "spin"],
+                "seed": [0, 1], "hidden": np.arange(max(n_hidden))},
+        attrs={"q": XY_Q, "n_visible": XY_N, "epoch": 20})
+
+
+def test_xy_fields_claims():
+    localised = claim_of("xy_fields", "HTCM20 Fig. 9a-c")
+    cosine = claim_of("xy_fields", "HTCM20 Fig. 9d-e")
+    space = claim_of("xy_fields", "HTCM20 Fig. 10", "centres")
+    phase = claim_of("xy_fields", "HTCM20 Fig. 10", "phases")
+    good = fields_aggregate()
+    for claim in (localised, cosine, space, phase):
+        assert status(claim, good) is True, claim.claim
+    # random weights: spatial order at the floor 1/sqrt(2 (q-1) N) = 0.037
+    assert status(localised, fields_aggregate(spatial=0.05)) is False
+    assert status(localised, fields_aggregate(width=20.0)) is False  # half the ring
+    assert status(cosine, fields_aggregate(period=7.0)) is False
+    assert status(cosine, fields_aggregate(phase_spread=1.2)) is False
+    assert status(cosine, fields_aggregate(fraction=0.3)) is False
+    # five random positions have a gap CV of 0.82: not evenly spread
+    assert status(space, fields_aggregate(space_cv=0.8)) is False
+    assert status(phase, fields_aggregate(phase_cv=0.6)) is False
+    assert status(phase, fields_aggregate(space_cv=0.8)) is True  # each its own direction
+    only_several, only_one = fields_aggregate(n_hidden=(5,)), fields_aggregate(n_hidden=(1,))
+    assert status(localised, only_several) is None and status(cosine, only_several) is None
+    assert status(space, only_one) is None and status(phase, only_one) is None
+
+
+def transitions_aggregate(angular=(-1.0, 0.1), spatial=(-1.6, 0.1), couplings=None,
+                          angular_order=(0.9, 0.8, 0.3, 0.2), kernels=None):
+    """An xy_transitions aggregate: the located transitions (log10 α, jackknife error; NaN
+    for none), the theory's crossings (for the cosine kernel with J1 only) and the mean
+    angular order over α."""
+    alpha = np.geomspace(0.003, 0.3, len(angular_order))
+    kernel = kernels or ["cosine"]
+    crossings = [_crossings_of(k, couplings) for k in kernel]
+
+    def scalar(value):
+        return (("kernel",), np.full(len(kernel), value, dtype=float))
+
+    result = xr.Dataset(
+        {"angular_transition_log10_alpha": scalar(angular[0]),
+         "angular_transition_log10_alpha_error": scalar(angular[1]),
+         "spatial_transition_log10_alpha": scalar(spatial[0]),
+         "spatial_transition_log10_alpha_error": scalar(spatial[1]),
+         "alpha_signal_meets_paper_edge": (("kernel",), np.array([c[0] for c in crossings])),
+         "alpha_signal_meets_mp_edge": (("kernel",), np.array([c[1] for c in crossings])),
+         "angular_order_mean": (("kernel", "alpha"),
+                                np.tile(np.array(angular_order, dtype=float), (len(kernel), 1)))},
+        coords={"kernel": kernel, "alpha": alpha, "n_visible": XY_N, "q": XY_Q})
+    if couplings is not None:
+        result = result.assign_coords(couplings=couplings)
+    return result if kernels else result.isel(kernel=0)
+
+
+def _crossings_of(kernel, couplings):
+    from rbmsweep.studies.xy_transitions import _crossings
+
+    return _crossings(1.5, kernel, couplings or "", XY_Q, XY_N)
+
+
+def test_xy_transitions_claims_on_the_papers_data():
+    both = claim_of("xy_transitions", "HTCM20 Fig. 11")
+    order = claim_of("xy_transitions", "HTCM20 Fig. 11, §IV.3")
+    crossover = claim_of("xy_transitions", "HTCM20 §V.1.3, eqs. 29-30")
+    # Λ_XY = 4.39 meets the MP edge at α = 0.108 (log10 -0.97): the angular one half a decade
+    # below it, the spatial one 0.6 below that, errors 0.1
+    good = transitions_aggregate()
+    for claim in (both, order, crossover):
+        assert status(claim, good) is True, claim.claim
+    coincide = transitions_aggregate(angular=(-1.37, 0.2), spatial=(-1.44, 0.26))
+    assert status(both, coincide) is True and status(order, coincide) is False
+    reversed_ = transitions_aggregate(angular=(-1.8, 0.1), spatial=(-1.2, 0.1))
+    assert status(order, reversed_) is False
+    assert status(crossover, reversed_) is True  # the first (spatial) one is near it
+    far = transitions_aggregate(angular=(-2.0, 0.1), spatial=(-2.4, 0.1))
+    assert status(crossover, far) is False  # a decade below the crossing
+    missing = transitions_aggregate(spatial=(np.nan, np.nan))
+    assert status(both, missing) is False and status(order, missing) is None
+    assert status(order, transitions_aggregate(angular=(-1.0, np.nan))) is None  # one seed
+    # a swept kernel: the claims judge the cosine kernel only
+    swept = transitions_aggregate(kernels=["cosine", "short_range"])
+    assert status(both, swept) is True
+    # frustrated couplings: not the paper's data
+    frustrated = transitions_aggregate(couplings="1.0,-0.6")
+    for claim in (both, order, crossover):
+        assert status(claim, frustrated) is None
+
+
+def test_xy_transitions_claim_on_frustrated_couplings():
+    claim = claim_of("xy_transitions", "docs/physics.md §13.7")
+    floor = (0.06, 0.07, 0.1, 0.15)  # 1/sqrt(40) = 0.16
+    spatial_only = transitions_aggregate(angular=(np.nan, np.nan), spatial=(-2.0, 0.04),
+                                         couplings="1.0,-0.6", angular_order=floor)
+    assert status(claim, spatial_only) is True
+    ordered = transitions_aggregate(angular=(np.nan, np.nan), spatial=(-2.0, 0.04),
+                                    couplings="1.0,-0.6", angular_order=(0.9, 0.9, 0.9, 0.9))
+    assert status(claim, ordered) is False  # angular order everywhere, no fall in the range
+    angular_first = transitions_aggregate(angular=(-1.5, 0.1), spatial=(-2.0, 0.1),
+                                          couplings="1.0,-0.6")
+    assert status(claim, angular_first) is False
+    spatial_first = transitions_aggregate(angular=(-2.5, 0.1), spatial=(-1.8, 0.1),
+                                          couplings="1.0,-0.6")
+    assert status(claim, spatial_first) is True
+    assert status(claim, transitions_aggregate(spatial=(np.nan, np.nan),
+                                               couplings="1.0,-0.6", angular_order=floor)) is False
+    assert status(claim, transitions_aggregate()) is None  # nearest neighbours
+    assert status(claim, transitions_aggregate(couplings="1.0,0.5,0.25")) is None  # ferro
+
+
+def diffusion_aggregate(d_space=(0.5, 0.3), d_angle=(0.0005, 0.0005),
+                        fresh_angle=(0.1, 0.02), fresh=(False,)):
+    """An xy_diffusion aggregate (D, s.e.) per direction; ``fresh`` the fresh_data values:
+    one (a scalar coordinate) or both (a sweep axis); fresh-data runs get ``fresh_angle`` as
+    their time-averaged D_angle, the others 0.01 ± 0.004."""
+    is_fresh = np.array(fresh)
+    angle_ta = np.where(is_fresh, fresh_angle[0], 0.01)
+    angle_ta_err = np.where(is_fresh, fresh_angle[1], 0.004)
+
+    def entry(value):
+        return ("fresh_data", np.full(len(fresh), value, dtype=float))
+
+    result = xr.Dataset(
+        {"D_space": entry(d_space[0]), "D_space_stderr": entry(d_space[1]),
+         "D_angle": entry(d_angle[0]), "D_angle_stderr": entry(d_angle[1]),
+         "D_angle_time_averaged": ("fresh_data", angle_ta),
+         "D_angle_time_averaged_stderr": ("fresh_data", angle_ta_err)},
+        coords={"fresh_data": is_fresh, "lag": np.arange(36), "n_visible": XY_N})
+    return result if len(fresh) > 1 else result.isel(fresh_data=0)
+
+
+def test_xy_diffusion_claims():
+    angle = claim_of("xy_diffusion", "HTCM20 §IV.2", "pi/4")
+    space = claim_of("xy_diffusion", "HTCM20 §IV.2", "N/4")
+    fresh = claim_of("xy_diffusion", "docs/physics.md §13.6")
+    pinned = diffusion_aggregate()
+    assert status(angle, pinned) is True and status(space, pinned) is True
+    assert status(fresh, pinned) is None  # no fresh data
+    # the default sweep's finite set: the phase pinned, the centre jumping (24 ± 9 site²/epoch)
+    jumping = diffusion_aggregate(d_space=(24.0, 9.0), d_angle=(-0.0006, 0.0005))
+    assert status(angle, jumping) is True and status(space, jumping) is False
+    # 0.01 rad²/epoch over 35 epochs: sqrt(0.7) = 0.84 rad > pi/4
+    assert status(angle, diffusion_aggregate(d_angle=(0.01, 0.002))) is False
+    both = diffusion_aggregate(fresh=(False, True))
+    assert status(fresh, both) is True and status(angle, both) is True
+    assert status(fresh, diffusion_aggregate(fresh=(False, True), fresh_angle=(0.1, 0.05))) \
+        is False  # 50 % error: not resolved
+    assert status(fresh, diffusion_aggregate(fresh=(True,), fresh_angle=(0.005, 0.001))) \
+        is False  # resolved but reaches 0.6 rad over the run
+    only_fresh = diffusion_aggregate(fresh=(True,))
+    assert status(fresh, only_fresh) is True and status(angle, only_fresh) is None

@@ -5,14 +5,17 @@ centred and normalised, its top eigenvalue, and the overlap of the top eigenvect
 angular Fourier modes cos(2πv/q), sin(2πv/q) (uniform in space).  ``xy_crossover`` puts the
 measurements over (β, α, seed) beside the predictions of ``rbmsweep.theory.xy``: Λ_XY
 (eq. 29), the printed noise edge (eq. 30), the Marchenko-Pastur form for q-state one-hot data,
-and the Silverstein top eigenvalue of the whole XY population spectrum.
+and the Silverstein top eigenvalue of the whole XY population spectrum.  ``CLAIMS``: at
+β = 0 the printed noise edge (eq. 30) and, beyond the paper, the Marchenko-Pastur form at
+finite N; the signal eigenvalue Λ_XY (eq. 29); the top eigenvectors' turn to the angular
+Fourier modes (Fig. 13c-d).
 """
 
 import numpy as np
 import xarray as xr
 
 from .. import theory
-from .base import Figure
+from .base import Claim, Figure, Outcome
 
 TRAINS = False
 MODELS = ("xy",)
@@ -149,3 +152,100 @@ AGGREGATES = {"xy_crossover": xy_crossover}
 FIGURES = {
     "xy_spectrum": Figure("xy_crossover", "xy_spectrum:spectrum"),  # Fig. 13a-c
 }
+
+
+# -- claims ------------------------------------------------------------------------------------
+def _independent(crossover):
+    """The β = 0 entries, their standard errors over data seeds and the number of seeds."""
+    entry = crossover.sel(beta=0.0)
+    seeds = entry.sizes.get("seed", 1)
+    stderr = entry["top_eigenvalue_std"] / np.sqrt(seeds)
+    return entry, stderr, seeds
+
+
+def _edge_check(name, formula, tolerance):
+    """At β = 0 the mean top eigenvalue within ``tolerance`` (+ 2 s.e.) of ``formula``(α, q,
+    N) at every α."""
+    def check(aggregates):
+        crossover = aggregates["xy_crossover"]
+        if 0.0 not in crossover["beta"].values:
+            return Outcome("no beta = 0 in the study", None)
+        entry, stderr, seeds = _independent(crossover)
+        if seeds < 2:
+            return Outcome("one data seed: no error bar", None)
+        alpha = crossover["alpha"].values
+        q, n_visible = int(crossover.attrs["q"]), int(crossover.attrs["n_visible"])
+        predicted = np.asarray(formula(alpha, q, n_visible), dtype=float)
+        measured = entry["top_eigenvalue_mean"].values
+        deviation = measured / predicted - 1
+        error = stderr.values / predicted
+        text = ", ".join(f"{m:.3f} ± {e:.3f} vs {p:.3f} ({100 * d:+.1f}%)" for m, e, p, d in
+                         zip(measured, stderr.values, predicted, deviation))
+        return Outcome(f"{name} at alpha {', '.join(f'{a:g}' for a in alpha)}: {text} "
+                       f"(N = {n_visible}, q = {q})",
+                       bool(np.all(np.abs(deviation) <= tolerance + 2 * error)))
+    return check
+
+
+def check_signal(aggregates):
+    """At the largest β and smallest α, deep in the signal phase (Λ_XY ≥ 1.5 × the
+    Marchenko-Pastur edge), the top eigenvalue within 5 % of the ring's Λ_XY."""
+    crossover = aggregates["xy_crossover"]
+    entry = crossover.sel(beta=crossover["beta"].max(), alpha=crossover["alpha"].min())
+    beta, alpha = float(entry["beta"]), float(entry["alpha"])
+    signal, edge = float(entry["signal_eigenvalue_ring"]), float(entry["noise_edge_mp"])
+    if not signal >= 1.5 * edge:
+        return Outcome(f"beta {beta:g}, alpha {alpha:g} is not deep in the signal phase "
+                       f"(Lambda_XY {signal:.2f}, noise edge {edge:.2f})", None)
+    measured, spread = float(entry["top_eigenvalue_mean"]), float(entry["top_eigenvalue_std"])
+    return Outcome(f"{measured:.3f} (s.d. {spread:.3f}) against Lambda_XY = {signal:.3f} "
+                   f"({100 * (measured / signal - 1):+.1f}%; beta {beta:g}, alpha {alpha:g})",
+                   bool(abs(measured / signal - 1) <= 0.05))
+
+
+def check_eigenvectors(aggregates):
+    """The top two eigenvectors span the angular Fourier modes deep in the signal phase
+    (overlap ≥ 0.9 at the largest β, smallest α, if Λ_XY ≥ 1.5 × the noise edge) and are
+    random without correlations (overlap ≤ 0.3 at β = 0, every α)."""
+    crossover = aggregates["xy_crossover"]
+    overlap = crossover["top2_fourier_overlap_mean"]
+    beta_max, alpha_min = float(crossover["beta"].max()), float(crossover["alpha"].min())
+    entry = crossover.sel(beta=beta_max, alpha=alpha_min)
+    deep = float(entry["signal_eigenvalue_ring"]) >= 1.5 * float(entry["noise_edge_mp"])
+    null = 0.0 in crossover["beta"].values
+    if not (deep and null):
+        return Outcome("needs beta = 0 and a point deep in the signal phase (largest beta, "
+                       "smallest alpha)", None)
+    top = float(overlap.sel(beta=beta_max, alpha=alpha_min))
+    noise = overlap.sel(beta=0.0).values
+    random = np.sqrt(2 / (int(crossover.attrs["n_visible"]) * (int(crossover.attrs["q"]) - 1)))
+    return Outcome(f"overlap {top:.2f} at beta {beta_max:g}, alpha {alpha_min:g}; "
+                   f"{noise.min():.2f}-{noise.max():.2f} at beta 0 (random vectors about "
+                   f"{random:.2f})",
+                   bool(top >= 0.9 and np.all(noise <= 0.3)))
+
+
+CLAIMS = (
+    Claim("with independent angles (beta = 0) the top eigenvalue is the noise edge of eq. 30",
+          "HTCM20 Fig. 13a, eq. 30", "q/(q-1) + (1+sqrt(alpha q))^2",
+          "within 5% (+ 2 s.e.) of the printed edge at every alpha", ("xy_crossover",),
+          _edge_check("measured vs printed edge",
+                      lambda alpha, q, n: theory.xy_noise_edge_paper(alpha, q), 0.05)),
+    Claim("(beyond the paper) at beta = 0 the top eigenvalue is the Marchenko-Pastur edge of "
+          "one-hot data, q/(q-1)(1+sqrt(alpha(q-1)))^2, at its finite-N value",
+          "docs/physics.md §8.3, §17.3", "",
+          "within 3% (+ 2 s.e.) of the Tracy-Widom-shifted finite-N edge with the one-hot "
+          "fixed-norm correction (theory.xy_noise_top_eigenvalue) at every alpha",
+          ("xy_crossover",), _edge_check("measured vs finite-N MP edge",
+                                         theory.xy_noise_top_eigenvalue, 0.03)),
+    Claim("deep in the signal phase the top eigenvalue is the XY signal eigenvalue Lambda_XY",
+          "HTCM20 Fig. 13a, eq. 29", "Lambda_XY = q/(q-1) (l0+l1)/(l0-l1)",
+          "within 5% of the ring's Lambda_XY at the largest beta and smallest alpha (if "
+          "Lambda_XY ≥ 1.5 x the noise edge)", ("xy_crossover",), check_signal),
+    Claim("the top eigenvectors turn from random to the angular Fourier modes cos, "
+          "sin(2 pi v/q) (uniform in space) as the signal emerges", "HTCM20 Fig. 13c-d",
+          "small projection on cos, sin in the noise regime, close to them in the signal one",
+          "top-two overlap ≥ 0.9 at the largest beta and smallest alpha (deep in the signal "
+          "phase) and ≤ 0.3 at beta = 0 for every alpha", ("xy_crossover",),
+          check_eigenvectors),
+)

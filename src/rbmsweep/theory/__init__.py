@@ -74,6 +74,7 @@ from .xy import (
     xy_correlation_matrix,
     xy_lambdas,
     xy_noise_edge_mp,
+    xy_noise_top_eigenvalue,
     xy_noise_edge_paper,
     xy_population_eigenvalues,
     xy_signal_eigenvalue,
@@ -120,6 +121,7 @@ __all__ = [
     "xy_signal_eigenvalue",
     "xy_noise_edge_paper",
     "xy_noise_edge_mp",
+    "xy_noise_top_eigenvalue",
     # small-beta dynamics
     "small_beta_rhs",
     "one_unit_rhs",

@@ -160,3 +160,24 @@ def xy_noise_edge_mp(alpha, q):
     alpha = np.asarray(alpha, dtype=float)
     return q / (q - 1.0) * marchenko_pastur_edges(alpha * (q - 1.0))[1]
 
+
+
+def xy_noise_top_eigenvalue(alpha, q, n_visible):
+    """Mean top eigenvalue of the one-hot correlation matrix of independent Potts sites
+    (beta = 0) at finite size (docs/physics.md §8.3, §17.3), ``alpha = N / n_samples``:
+    the Marchenko-Pastur edge of ``xy_noise_edge_mp`` at finite N, shifted by the mean of its
+    Tracy-Widom fluctuations, with the non-Gaussian correction for a sample's fixed norm.
+
+    The population is ``q/(q-1)`` on ``D = N (q-1)`` dimensions (the rest is 0 and drops
+    out): ratio ``D / n = alpha (q-1)``.  Every one-hot sample has |x|² = N q exactly, where
+    Gaussian data would have Var(|x|²) = 2 D (q/(q-1))²; as for ±1 spins (§17.3) that moves
+    the edge down by 2 D τ² u / (n² (u - τ)²), τ = q/(q-1).  Vectorised over alpha."""
+    from .finite_size import finite_size_top_eigenvalue, gaussian_fourth_moments
+
+    q, n_visible = int(q), int(n_visible)
+    dimension, tau = n_visible * (q - 1), q / (q - 1.0)
+    population = np.full(dimension, tau)
+    # the data's Cov(y_j², y_k²): the Gaussian's minus what makes Var(Σ_j y_j²) = 0
+    moments = gaussian_fourth_moments(population) - 2 * tau**2 / dimension
+    alpha = np.asarray(alpha, dtype=float)
+    return finite_size_top_eigenvalue(population, alpha * (q - 1), fourth_moments=moments)
