@@ -154,7 +154,9 @@ def main():
         with open(args.json, "w") as handle:
             json.dump(rows, handle)
     if args.small:
-        assert all(row["ours_s"] > 0 and row["peer_s"] > 0 for row in rows)
+        # (a snapshot's cost is a difference of two timings: 0 when noise hides it)
+        assert all(row["peer_s"] > 0 and (row["ours_s"] >= 0 if row.get("share")
+                                          else row["ours_s"] > 0) for row in rows), rows
         print("bench_defaults --small: outputs OK")
 
 

@@ -47,12 +47,13 @@ def run(script, args, results):
     return code
 
 
-def summary(results):
-    """One table: (figure, ours, peer or before, ratio, goal, status)."""
+def summary(results, small=False):
+    """One table: (figure, ours, peer or before, ratio, goal, status); ``small``: the tiny
+    sizes of the CI check, whose numbers are no measurement of the goals (no status)."""
     lines = []
 
     def add(figure, ours, peer="", ratio="", goal="", ok=None):
-        status = "" if ok is None else ("ok" if ok else "NOT MET")
+        status = "" if ok is None or small else ("ok" if ok else "NOT MET")
         lines.append((figure, ours, peer, ratio, goal, status))
 
     for row in results.get("bench_default_sweep.py") or []:
@@ -137,7 +138,7 @@ def main(argv):
           f"{platform.node()} {os.cpu_count()} cores, {platform.processor() or platform.machine()}"
           f", load {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
           f"{(time.time() - started) / 60:.0f} min\n")
-    print(summary(results))
+    print(summary(results, small))
     sys.exit(1 if failed else 0)
 
 
