@@ -143,7 +143,7 @@ def test_a_run_too_large_to_enumerate_records_a_bracket_and_its_estimator():
     rbm = RBM(64, 24, visible="bernoulli", hidden="bernoulli", zero_fields=False,
               visible_bias_init="data", seed=0)
     run = train(rbm, train_v, test=test_v, algorithm="pcd", gibbs_steps=2, learning_rate=0.05,
-                batch_size=20, epochs=2, snapshots=[0, 2], seed=0,
+                batch_size=20, epochs=2, snapshots=[0, 2], seed=0, log_likelihood=True,
                 ais={"chains": 50, "temperatures": 300})
     assert int(run["log_likelihood_method"]) == 2
     assert run["log_likelihood_test"].attrs["method"] == "ais"
@@ -156,3 +156,17 @@ def test_a_run_too_large_to_enumerate_records_a_bracket_and_its_estimator():
     # independent units with those fields and free hidden units
     base = ais.base_log_partition(rbm, run["visible_fields"].values[0])
     assert abs(float(run["log_partition"][0]) - base) < 0.05
+
+
+def test_by_default_a_run_too_large_to_enumerate_computes_no_log_likelihood():
+    # log_likelihood="exact" (the default): no AIS, the flag says "not computed", values NaN;
+    # the same model with M = 20 (2^20 hidden states) is still exact
+    train_v, test_v = data.files.digit_samples(200, 50, seed=1)
+    for hidden, flag in ((24, 0), (20, 1)):
+        rbm = RBM(64, hidden, visible="bernoulli", hidden="bernoulli", zero_fields=False, seed=0)
+        run = train(rbm, train_v, test=test_v, gibbs_steps=1, learning_rate=0.05,
+                    batch_size=20, epochs=1, snapshots=[1], seed=0)
+        assert int(run["log_likelihood_method"]) == flag
+        assert np.all(np.isnan(run["log_likelihood_test"])) == (flag == 0)
+    with pytest.raises(ValueError, match="log_likelihood: 'ais' is not allowed"):
+        train(rbm, train_v, epochs=1, log_likelihood="ais")

@@ -135,7 +135,7 @@ class TrainSpec:
     n_chains: int | None
     fresh_data: bool
     snapshots: dict
-    log_likelihood: bool
+    log_likelihood: bool | str
     ais: dict
     log_likelihood_samples: int | None = None
 

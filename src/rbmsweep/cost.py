@@ -128,7 +128,7 @@ def run_seconds(run, trains, spin_rate=SPIN_RATE, hidden_cost=HIDDEN_COST):
             rows = [min(n, run.train.log_likelihood_samples) for n in rows]
         per_snapshot = (enumerated * max(n_visible, n_hidden) + sum(rows) * n_visible * n_hidden)
         seconds += n_snapshots(run) * per_snapshot / LL_RATE
-    elif run.train.log_likelihood and run.rbm.visible in ("spin", "bernoulli") and (
+    elif run.train.log_likelihood is True and run.rbm.visible in ("spin", "bernoulli") and (
             run.rbm.hidden in ("spin", "bernoulli")):
         # forward and reverse AIS (docs/physics.md §15)
         temperatures = run.train.ais["temperatures"]

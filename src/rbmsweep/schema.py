@@ -47,7 +47,7 @@ def _allowed(error):
     kind, rule = error.validator, error.validator_value
     described = error.schema.get("description") if isinstance(error.schema, dict) else None
     if kind == "enum":
-        text = f"allowed: {', '.join(str(v) for v in rule)}"
+        text = f"allowed: {', '.join(v if isinstance(v, str) else json.dumps(v) for v in rule)}"
     elif kind == "minimum":
         text = f"it must be ≥ {rule}"
     elif kind == "exclusiveMinimum":

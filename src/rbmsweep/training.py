@@ -179,6 +179,8 @@ def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_
 
 #: the default snapshot grid (the schema's ``train.snapshots``), read-only
 DEFAULT_SNAPSHOTS = MappingProxyType({"log": 16, "linear": 10})
+#: the values of ``log_likelihood``: exact methods only (the default), AIS too, never
+LOG_LIKELIHOOD = ("exact", True, False)
 #: the default AIS settings (the schema's ``train.ais``), read-only
 DEFAULT_AIS = MappingProxyType(likelihood.DEFAULT_AIS)
 #: stream family of the snapshots' AIS draws (besides rbm.STREAM_*)
@@ -187,7 +189,7 @@ STREAM_LIKELIHOOD = 5
 
 def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_size=10,
           epochs=100, seed=0, test=None, snapshots=DEFAULT_SNAPSHOTS, n_chains=None,
-          log_likelihood=True, threads=None, precision="float64", checkpoint=None,
+          log_likelihood="exact", threads=None, precision="float64", checkpoint=None,
           checkpoint_every=None, tap_order=2, tap_damping=0.2, tap_iterations=100,
           tap_tolerance=1e-5, ais=DEFAULT_AIS, fresh_data=False, log_likelihood_samples=None):
     """Train ``rbm`` in place on configurations ``v`` and return the run's history.
@@ -212,8 +214,10 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     persistent magnetisations, iterated with damping ``tap_damping`` for at most
     ``tap_iterations`` steps or to the residual ``tap_tolerance`` (docs/physics.md §14); the
     run records the iterations and the final residual of every epoch.  ``log_likelihood``: at
-    every snapshot, exact where the model allows it, else (binary units) bracketed by annealed
-    importance sampling with ``ais`` = {chains, temperatures} (docs/physics.md §15).
+    every snapshot, "exact" where the model allows it and not computed otherwise; True also,
+    where no exact method applies (binary units), bracketed by annealed importance sampling
+    with ``ais`` = {chains, temperatures} (docs/physics.md §15: its cost can be many epochs'
+    for large models); False never.
     An RBM made with ``visible_bias_init="data"`` gets its visible fields from ``v`` here.
     ``fresh_data``: unlimited data (docs/physics.md §17.1).  ``False``, or what to draw a fresh
     training set from at every epoch: ``rbmsweep.data.FreshData(model, n_samples, seed,
@@ -264,7 +268,14 @@ def train(rbm, v, algorithm="pcd", gibbs_steps=20, learning_rate=1e-3, batch_siz
     epoch_grid = resolve_snapshots(
         dict(snapshots) if hasattr(snapshots, "keys") else snapshots, int(epochs))
     ais = dict(ais)
+    if log_likelihood not in LOG_LIKELIHOOD:
+        raise ValueError(f"log_likelihood: {log_likelihood!r} is not allowed; allowed: true, "
+                         "false, 'exact'")
     method = likelihood.snapshot_method(rbm) if log_likelihood else None
+    if log_likelihood == "exact" and method == "ais":
+        log.info("log-likelihood not computed: no exact method for this model "
+                 "(log_likelihood=True brackets it by annealed importance sampling)")
+        method = None
     log_likelihood = method is not None
     if rbm.visible_bias_init == "data":
         rbm.init_visible_fields(v)
