@@ -368,3 +368,23 @@ def test_training_keeps_int8_data_without_copies():
     bad[-1, -1] = 0
     with pytest.raises(ValueError, match="take values"):
         rbm._as_configurations(bad)
+
+
+def test_precision_auto_takes_float32_products_only_for_large_binary_models():
+    # float32 products from N·M = FLOAT32_MIN_SIZE on, for PCD and CD of binary units only;
+    # the run says which precision it used, and "auto" gives the very weights of that choice
+    from rbmsweep.training import FLOAT32_MIN_SIZE
+
+    v = (data.ising_chain(n_visible=100, beta=1.0, n_samples=40, seed=0) > 0).astype(np.int8)
+    hidden = FLOAT32_MIN_SIZE // 100
+    cases = ((hidden, "pcd", "float32"), (hidden - 1, "pcd", "float64"),
+             (hidden, "tap", "float64"))
+    for n_hidden, algorithm, expected in cases:
+        runs = {}
+        for precision in ("auto", expected):
+            rbm = RBM(100, n_hidden, visible="bernoulli", hidden="bernoulli", seed=1)
+            runs[precision] = train(rbm, v, algorithm=algorithm, gibbs_steps=1, batch_size=20,
+                                    epochs=1, log_likelihood=False, snapshots=[1],
+                                    precision=precision, threads=1)
+        assert runs["auto"].attrs["precision"] == expected, (n_hidden, algorithm)
+        np.testing.assert_array_equal(runs["auto"]["weights"], runs[expected]["weights"])
