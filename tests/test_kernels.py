@@ -188,7 +188,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("visible,hidden", itertools.product(CODES, CODES))
+@pytest.mark.parametrize("visible,hidden", list(itertools.product(CODES, CODES)))
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "N{}-M{}-B{}-chains{}-k{}-{}".format(
     c[0], c[1], c[3], c[4], c[5], "pcd" if c[6] else "cd"))
 def test_fast_epoch_draws_what_the_reference_draws(case, visible, hidden):

@@ -18,7 +18,8 @@ def build_cube(name, study):
         test = data.ising_chain(n_visible=args.n_visible, beta=args.beta, n_samples=20,
                                 seed=(args.seed, 1))
         runs.append(studies.run(spec, samples, test))
-    return xr.combine_by_coords(runs, combine_attrs="drop_conflicts")
+    return xr.combine_by_coords(runs, data_vars="all", coords="different", compat="no_conflicts",
+                                join="outer", combine_attrs="drop_conflicts")
 
 
 @pytest.mark.parametrize("alpha", [0.1, 0.5, 1.0])

@@ -131,7 +131,8 @@ def combine_job(runs):
     import xarray as xr
 
     job = runs[0].copy() if len(runs) == 1 else xr.combine_by_coords(
-        runs, combine_attrs="drop_conflicts")
+        runs, data_vars="all", coords="different", compat="no_conflicts", join="outer",
+        combine_attrs="drop_conflicts")  # xarray's defaults today, stated: they will change
     job.attrs["run_ids"] = json.dumps([run.attrs["run_id"] for run in runs])
     job.attrs["train_seconds_per_run"] = json.dumps([run.attrs.get("train_seconds", 0.0)
                                                      for run in runs])
