@@ -47,6 +47,11 @@ def aggregate(*args, **kwargs):
 def test_algorithms_records_its_number_of_seeds():
     assert ta.algorithms(cube({"pcd": -21.0, "tap": -21.0}))["test_mean"].size == 4
     assert ta.algorithms(cube({"pcd": -21.0, "tap": -21.0})).attrs["n_seeds"] == 3
+    # and the mean over the seeds is the value each algorithm's seeds are spread around
+    mean = ta.algorithms(cube({"pcd": -20.5, "tap": -21.5}))["test_mean"]
+    np.testing.assert_allclose(mean.sel(epoch=20, algorithm=["pcd", "tap"]).squeeze(),
+                               [-20.5, -21.5])
+    np.testing.assert_allclose(mean.sel(epoch=0), -25.0)
 
 
 def test_comparable_log_likelihoods():

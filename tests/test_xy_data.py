@@ -152,6 +152,8 @@ def test_the_data_file_records_the_sampler_and_its_autocorrelation(tmp_path):
         assert stored.attrs["mcmc_autocorrelation_time_sweeps"] == pytest.approx(
             info["mcmc_autocorrelation_time_sweeps"])
         assert np.isfinite(stored.attrs["mcmc_autocorrelation_time_samples"])
+        assert stored.attrs["mcmc_autocorrelation_time_samples"] == pytest.approx(
+            info["mcmc_autocorrelation_time_samples"])
         assert list(stored.attrs["couplings"]) == [1.0, 0.5]
         np.testing.assert_array_equal(stored["train"].values, train)
     # train and test come from different chains

@@ -139,6 +139,13 @@ def test_xy_transitions_locates_both_transitions_and_their_order(tmp_path):
             assert found == pytest.approx(planted, abs=max(4 * error, 0.05)), (kernel, direction)
     # the theory's crossings exist for the cosine kernel only
     assert np.isfinite(transitions["alpha_signal_meets_mp_edge"].sel(kernel="cosine"))
+    # ... where Λ_XY (eq. 29) meets each noise edge (eq. 30 as printed; Marchenko-Pastur)
+    signal = theory.xy_signal_eigenvalue(1.5, 8, 40)
+    crossing = transitions.sel(kernel="cosine")
+    assert theory.xy_noise_edge_mp(float(crossing["alpha_signal_meets_mp_edge"]), 8) == \
+        pytest.approx(signal)
+    assert theory.xy_noise_edge_paper(float(crossing["alpha_signal_meets_paper_edge"]), 8) == \
+        pytest.approx(signal)
     assert np.isnan(transitions["alpha_signal_meets_mp_edge"].sel(kernel="short_range"))
     draw_all("xy_transitions", tmp_path)
 

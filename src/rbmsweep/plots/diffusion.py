@@ -163,6 +163,11 @@ def _points(result, estimator="translation_mode"):
     return rows
 
 
+def _first(array):
+    """The value of a 0-d array, else its first element along every dimension."""
+    return float(array if array.ndim == 0 else array.isel({dim: 0 for dim in array.dims}))
+
+
 def diffusion_vs_noise(inputs, output):
     """D per unit learning time against the SGA noise ν/B (the law D(ν/B)): measured (the
     translation-mode estimator, filled; the paper's MSD, open) and the Langevin prediction
@@ -186,23 +191,20 @@ def diffusion_vs_noise(inputs, output):
                 if not line:
                     continue
                 where = {"n_hidden": selection["n_hidden"]} if "n_hidden" in exponent.dims else {}
-                p = exponent.sel(estimator=estimator, **where)
-                p = p if p.ndim == 0 else p.isel({dim: 0 for dim in p.dims})
-                p_err = result["noise_exponent_stderr"].sel(estimator=estimator, **where)
-                p_err = p_err if p_err.ndim == 0 else p_err.isel({dim: 0 for dim in p_err.dims})
+                p = _first(exponent.sel(estimator=estimator, **where))
+                p_err = _first(result["noise_exponent_stderr"].sel(estimator=estimator, **where))
                 axis.errorbar([r["noise"] for r in line], [r["time"] for r in line],
                               [r["time_err"] for r in line], fmt="o" if fill is None else "s",
                               mfc=fill, color=color, capsize=2, ms=4, lw=0.8,
                               label=f"M={selection['n_hidden']} {estimator}: exponent "
-                                    f"{float(p):.2f} ± {float(p_err):.2f}")
+                                    f"{p:.2f} ± {p_err:.2f}")
             line = sorted((r for r in rows["translation_mode"]
                            if (r["n_hidden"], r["samples"], str(r["fresh"])) == group),
                           key=lambda r: r["noise"])
             where = {"n_hidden": selection["n_hidden"]} if "n_hidden" in predicted_exponent.dims else {}
-            q = predicted_exponent.sel(prediction="unit", **where)
-            q = q if q.ndim == 0 else q.isel({dim: 0 for dim in q.dims})
+            q = _first(predicted_exponent.sel(prediction="unit", **where))
             axis.plot([r["noise"] for r in line], [r["predicted_unit"] for r in line], "-",
-                      color=color, lw=1, label=f"Langevin prediction: exponent {float(q):.2f}")
+                      color=color, lw=1, label=f"Langevin prediction: exponent {q:.2f}")
         axis.set(xscale="log", yscale="log", xlabel="SGA noise ν / B",
                  ylabel="D per unit learning time (sites²)")
         axis.legend(fontsize=5)

@@ -19,16 +19,23 @@ def _points(result):
             for _, row in frame.iterrows()]
 
 
+def _panels(result, width, height):
+    """A row of panels, one per sweep point (:func:`_points`), each ``width`` × ``height``
+    inches: the figure and (axis, label, the point's data) of every panel."""
+    points = _points(result)
+    figure, axes = plt.subplots(1, len(points), figsize=(width * len(points), height),
+                                squeeze=False)
+    return figure, [(axis, label, result.sel(where))
+                    for axis, (label, where) in zip(axes[0], points)]
+
+
 def fixed_points(inputs, output):
     """Learned singular values (last snapshot, every seed) against the fixed points, mode by
     mode, with the data variances: the modes above σ_v² reach their fixed point, the others
     decay to 0."""
     with xr.open_dataset(inputs[0]) as result:
-        points = _points(result)
-        figure, axes = plt.subplots(1, len(points), figsize=(4.2 * len(points), 3.2),
-                                    squeeze=False)
-        for axis, (label, where) in zip(axes[0], points):
-            point = result.sel(where)
+        figure, panels = _panels(result, 4.2, 3.2)
+        for axis, label, point in panels:
             final = point["final_singular_value"]
             predicted = point["predicted_singular_value"]
             if "seed" in final.dims:
@@ -38,6 +45,7 @@ def fixed_points(inputs, output):
                 predicted = predicted.isel(seed=0)
             else:
                 axis.plot(final["mode"] + 1, final, "o", color="C0", ms=4, label="learned")
+            # [DFF] mode equation's stable fixed point (docs/physics.md §10)
             axis.plot(predicted["mode"] + 1, predicted, "k_", ms=14, mew=2,
                       label="fixed point √((1 − σ_v²/⟨s²⟩)/(σ_v² σ_h²))")
             axis.set(xlabel="mode α (decreasing)", ylabel="singular value", title=label or None)
@@ -55,11 +63,8 @@ def mode_trajectories(inputs, output):
     """Mode amplitudes |e_αᵀ W(t)| against the learning time (first seed), with the mode
     equation integrated from the measured start (lines) and the fixed points (dotted)."""
     with xr.open_dataset(inputs[0]) as result:
-        points = _points(result)
-        figure, axes = plt.subplots(1, len(points), figsize=(4.4 * len(points), 3.3),
-                                    squeeze=False)
-        for axis, (label, where) in zip(axes[0], points):
-            point = result.sel(where)
+        figure, panels = _panels(result, 4.4, 3.3)
+        for axis, label, point in panels:
             if "seed" in point.dims:
                 point = point.isel(seed=0)
             time = point["learning_time"].values

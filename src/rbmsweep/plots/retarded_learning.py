@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from .. import theory
 from .common import save
 
 PANELS = {
@@ -51,7 +52,7 @@ def _against(inputs, output, x, hue):
                               ms=3, capsize=2, color=color, label=f"{hue} = {value:g}")
                 if x == "beta":  # the paper's crossover at this α
                     axis.axvline(float(entry["crossover_beta_paper"]), color=color, ls=":", lw=0.8)
-                else:  # α at which log(1+√α) = β
+                else:  # α at which log(1+√α) = β (HTCM20 eq. 26 solved for α)
                     axis.axvline(np.expm1(value) ** 2, color=color, ls=":", lw=0.8)
                 measured = f"{name}_boundary_{x}"
                 if measured in entry and np.isfinite(float(entry[measured])):
@@ -101,13 +102,13 @@ def boundary(inputs, output):
             axis.errorbar(grid * shift if other == "alpha" else grid + shift, middle, error,
                           fmt="os^"[offset], ms=4, capsize=2, label=f"measured: {label}")
         if along == "beta":
-            axis.plot(fine, np.log1p(np.sqrt(fine)), "k-", label="log(1+√α) (eq. 26)")
-            axis.plot(fine, 0.5 * np.log1p(np.sqrt(fine)), "k--", label="½ log(1+√α) (BBP)")
+            axis.plot(fine, theory.crossover_beta_paper(fine), "k-", label="log(1+√α) (eq. 26)")
+            axis.plot(fine, theory.bbp_threshold_beta(fine), "k--", label="½ log(1+√α) (BBP)")
             axis.plot(grid, diagram["noise_edge_departure_beta"], "C3:", marker=".",
                       label=f"finite-N top eigenvalue leaves the noise edge (N = "
                             f"{diagram.attrs['n_visible']})")
             axis.set(xscale="log", xlabel="α = N / samples", ylabel="β")
-        else:
+        else:  # HTCM20 eq. 26 and the BBP threshold (docs/physics.md §7.3) solved for α
             axis.plot(fine, np.expm1(fine) ** 2, "k-", label="(e^β − 1)² (eq. 26)")
             axis.plot(fine, np.expm1(2 * fine) ** 2, "k--", label="(e^{2β} − 1)² (BBP)")
             axis.plot(grid, diagram["noise_edge_departure_alpha"], "C3:", marker=".",

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from .. import theory
 from .common import save
 
 
@@ -28,9 +29,9 @@ def spectrum(inputs, output):
             entry = crossover.sel(beta=beta)
             axis.errorbar(alpha, entry["top_eigenvalue_mean"], entry["top_eigenvalue_std"],
                           fmt="o", color="k", ms=3, capsize=2, label="measured", zorder=3)
-            axis.plot(grid, q / (q - 1) + (1 + np.sqrt(grid * q)) ** 2, "--", color="C3",
+            axis.plot(grid, theory.xy_noise_edge_paper(grid, q), "--", color="C3",
                       label="noise edge as printed (eq. 30)")
-            axis.plot(grid, q / (q - 1) * (1 + np.sqrt(grid * (q - 1))) ** 2, "--", color="0.4",
+            axis.plot(grid, theory.xy_noise_edge_mp(grid, q), "--", color="0.4",
                       label="Marchenko–Pastur $\\frac{q}{q-1}(1+\\sqrt{\\alpha(q-1)})^2$")
             axis.plot(alpha, entry["silverstein_top_eigenvalue"], "-", color="C0",
                       label="XY population (Silverstein)")
