@@ -123,3 +123,25 @@ def run_parameter(cube, name, like):
     coordinate of every run (``beta``, ``learning_rate``, ``updates_per_epoch``, ...), swept
     or scalar (``label_run``)."""
     return cube[name].reset_coords(drop=True).astype("float64").broadcast_like(like)
+
+
+def sweep_points(template, axes):
+    """``(label, selection)`` of every point of ``template`` over its dims ``axes`` (all of
+    them, or some: the rest stay in the entry), in stacking order: ``selection`` maps each axis
+    to its value, ``label`` is ``"axis=value, ..."``; one point ``("", {})`` without axes."""
+    if not axes:
+        return [("", {})]
+    out = []
+    for values in template.stack(point=axes)["point"].values:
+        values = values if isinstance(values, tuple) else (values,)
+        selection = dict(zip(axes, values))
+        out.append((", ".join(f"{key}={value}" for key, value in selection.items()), selection))
+    return out
+
+
+def seed_stderr(aggregate, std):
+    """The standard error of a mean over seeds from their spread, std / sqrt(n_seeds) with
+    ``n_seeds`` the aggregate's attribute; the spread itself (an upper bound) when the
+    aggregate does not say how many seeds it averages."""
+    seeds = aggregate.attrs.get("n_seeds")
+    return std / np.sqrt(seeds) if seeds else std

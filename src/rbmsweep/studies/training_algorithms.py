@@ -11,7 +11,8 @@ import numpy as np
 import xarray as xr
 
 from ..io import sweep_dims
-from .base import Claim, Figure, Outcome, final_rbm, training_run
+from .base import (Claim, Figure, Outcome, final_rbm, seed_stderr, sweep_points,
+                   training_run)
 
 TRAINS = True
 #: configurations drawn from each trained model, and the Gibbs sweeps before they are taken
@@ -96,23 +97,7 @@ def _points(algorithms, variable):
     """(label, entry) for every sweep point of ``variable`` (all its dims but ``epoch``)."""
     data = algorithms[variable]
     axes = [dim for dim in data.dims if dim != "epoch"]
-    if not axes:
-        return [("", algorithms)]
-    stacked = data.stack(point=axes)
-    out = []
-    for values in stacked["point"].values:
-        values = values if isinstance(values, tuple) else (values,)
-        selection = dict(zip(axes, values))
-        label = ", ".join(f"{key}={value}" for key, value in selection.items())
-        out.append((label, algorithms.sel(selection)))
-    return out
-
-
-def _stderr(algorithms, std):
-    """The standard error of a mean over seeds from their spread; the spread itself (an upper
-    bound) when the aggregate does not say how many seeds it averages."""
-    seeds = algorithms.attrs.get("n_seeds")
-    return std / np.sqrt(seeds) if seeds else std
+    return [(label, algorithms.sel(selection)) for label, selection in sweep_points(data, axes)]
 
 
 def _by_algorithm(algorithms):
@@ -121,15 +106,7 @@ def _by_algorithm(algorithms):
     if "algorithm" not in algorithms.dims or "pcd" not in algorithms["algorithm"].values:
         return None
     others = [dim for dim in algorithms["final_weight_std"].dims if dim != "algorithm"]
-    if not others:
-        return [("", {})]
-    stacked = algorithms["final_weight_std"].isel(algorithm=0).stack(point=others)
-    out = []
-    for values in stacked["point"].values:
-        values = values if isinstance(values, tuple) else (values,)
-        selection = dict(zip(others, values))
-        out.append((", ".join(f"{key}={value}" for key, value in selection.items()), selection))
-    return out
+    return sweep_points(algorithms["final_weight_std"].isel(algorithm=0), others)
 
 
 def check_comparable(aggregates):
@@ -154,8 +131,8 @@ def check_comparable(aggregates):
             value, reference = float(other["final_test_mean"]), float(pcd["final_test_mean"])
             if not (np.isfinite(value) and np.isfinite(reference)):
                 continue
-            error = float(np.hypot(_stderr(algorithms, float(other["final_test_std"])),
-                                   _stderr(algorithms, float(pcd["final_test_std"]))))
+            error = float(np.hypot(seed_stderr(algorithms, float(other["final_test_std"])),
+                                   seed_stderr(algorithms, float(pcd["final_test_std"]))))
             if exact or "final_test_lower_mean" not in entry:
                 gap = abs(value - reference)
                 shown = f"{value:.2f} vs {reference:.2f}"

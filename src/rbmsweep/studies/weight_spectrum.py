@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from ..observables.weight_spectrum import add_principal_overlaps
-from .base import Claim, Figure, Outcome, training_run
+from .base import Claim, Figure, Outcome, seed_stderr, training_run
 
 TRAINS = True
 #: principal components compared with the left singular vectors
@@ -82,13 +82,6 @@ T_EFF_DROP = 10.0
 LEVEL_CHANGE = 0.2
 
 
-def _stderr(dynamics, std):
-    """The standard error of a mean over seeds from their spread; the spread itself (an upper
-    bound) when the aggregate does not say how many seeds it averages."""
-    seeds = dynamics.attrs.get("n_seeds")
-    return std / np.sqrt(seeds) if seeds else std
-
-
 def _series(dynamics, name):
     """``name`` over the snapshots (one sweep point: the study's only one; a study sweeping
     more takes its first), with the epochs."""
@@ -148,7 +141,8 @@ def check_cutoff(aggregates):
     first, last = trained[0], trained[-1]
     middle = trained[np.argmin(np.abs(epochs[trained] - (epochs[first] + epochs[last]) / 2))]
     rise = cutoff[last] - cutoff[first]
-    error = float(np.hypot(_stderr(dynamics, spread[first]), _stderr(dynamics, spread[last])))
+    error = float(np.hypot(seed_stderr(dynamics, spread[first]),
+                           seed_stderr(dynamics, spread[last])))
     early, late = cutoff[middle] - cutoff[first], cutoff[last] - cutoff[middle]
     return Outcome(
         f"cutoff rank {cutoff[first]:.1f} (epoch {int(epochs[first])}), {cutoff[middle]:.1f} "

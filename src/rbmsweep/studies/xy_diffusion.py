@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from ..io import sweep_dims
-from .base import Claim, Figure, Outcome, run_parameter, training_run
+from .base import Claim, Figure, Outcome, run_parameter, sweep_points, training_run
 from .diffusion import (fit_diffusion, squared_displacements,
                         time_averaged_squared_displacements, transient_start, unwrapped)
 
@@ -86,16 +86,12 @@ def _points(result, fresh):
     """(label, entry) of every sweep point (the axes of ``D_space``) whose runs had fresh data
     (``fresh`` True) or a finite data set (False)."""
     template = result["D_space"]
-    axes = list(template.dims)
-    points = [()] if not axes else template.stack(point=axes)["point"].values
     out = []
-    for values in points:
-        values = values if isinstance(values, tuple) else (values,)
-        selection = dict(zip(axes, values))
+    for label, selection in sweep_points(template, list(template.dims)):
         entry = result.sel(selection) if selection else result
         is_fresh = bool(entry["fresh_data"]) if "fresh_data" in entry.coords else False
         if is_fresh == fresh:
-            out.append((", ".join(f"{key}={value}" for key, value in selection.items()), entry))
+            out.append((label, entry))
     return out
 
 

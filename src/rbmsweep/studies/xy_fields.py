@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from ..observables.potts import centred, circular_gaps, orient
-from .base import Claim, Figure, Outcome, training_run
+from .base import Claim, Figure, Outcome, sweep_points, training_run
 
 TRAINS = True
 MODELS = ("xy",)
@@ -37,6 +37,7 @@ def _field_summary(norm, period, phase, q):
     periods, phases = period[field], phase[field]
     good = np.isfinite(periods)
     resultant = np.abs(np.mean(np.exp(1j * phases[good]))) if good.any() else np.nan
+    # circular standard deviation √(−2 ln R), R the mean resultant length (docs/physics.md §13.4)
     spread = np.sqrt(-2 * np.log(resultant)) if good.any() and resultant > 0 else np.nan
     return np.array([period[peak], phase[peak], np.nanmean(periods) if good.any() else np.nan,
                      np.mean(np.abs(periods[good] - q) < PERIOD_TOLERANCE * q)
@@ -107,6 +108,7 @@ def xy_fields(cube):
             units="1")
         out[f"{stem}_gap_even"] = (period / units.where(units >= 2)).assign_attrs(
             long_name=f"the gap of even spacing ({stem}), period / M", units=units_name)
+    # the gaps of M uniform points are Dirichlet(1, …, 1): CV √((M − 1)/(M + 1)) (physics.md §13.4)
     out["gap_cv_random"] = np.sqrt((units - 1) / (units + 1)).where(units >= 2).assign_attrs(
         long_name="coefficient of variation of the gaps of M independent uniform points, "
                   "sqrt((M-1)/(M+1))", units="1")
@@ -136,15 +138,11 @@ def _groups(fields):
     ``space_gap_cv``: n_hidden, the unit type, ...)."""
     template = fields["space_gap_cv"]
     axes = [dim for dim in template.dims if dim not in UNIT_DIMS]
-    points = [()] if not axes else template.stack(point=axes)["point"].values
     out = []
-    for values in points:
-        values = values if isinstance(values, tuple) else (values,)
-        selection = dict(zip(axes, values))
+    for label, selection in sweep_points(template, axes):
         entry = fields.sel(selection) if selection else fields
         units = int(entry["n_hidden"]) if "n_hidden" in entry.coords else entry.sizes["hidden"]
         kind = str(entry["hidden_unit"].values) if "hidden_unit" in entry.coords else "?"
-        label = ", ".join(f"{key}={value}" for key, value in selection.items())
         out.append((label or kind, entry, units, kind))
     return out
 

@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from .. import theory
-from .base import Claim, Figure, Outcome, training_run
+from .base import Claim, Figure, Outcome, sweep_points, training_run
 
 TRAINS = True
 MODELS = ("xy",)
@@ -193,18 +193,13 @@ def _cases(result):
     ``"frustrated"`` for longer-range couplings with a negative J_r (competing signs), None
     otherwise."""
     template = result["angular_transition_log10_alpha"]
-    axes = list(template.dims)
-    points = [()] if not axes else template.stack(point=axes)["point"].values
     out = []
-    for values in points:
-        values = values if isinstance(values, tuple) else (values,)
-        selection = dict(zip(axes, values))
+    for label, selection in sweep_points(template, list(template.dims)):
         entry = result.sel(selection) if selection else result
         kernel = str(entry["kernel"].values) if "kernel" in entry.coords else "cosine"
         couplings = _couplings(entry)
         case = ("frustrated" if len(couplings) > 1 and any(value < 0 for value in couplings)
                 else "paper" if kernel == "cosine" and len(couplings) == 1 else None)
-        label = ", ".join(f"{key}={value}" for key, value in selection.items())
         out.append((label, entry, case))
     return out
 
