@@ -65,7 +65,8 @@ def schedule(temperatures):
 
 
 def log_mean_exp(values):
-    """(log mean e^x, its standard error by the delta method: std(e^x) / (√n mean(e^x)))."""
+    """(log mean e^x, its standard error by the delta method: std(e^x) / (√n mean(e^x)))
+    (docs/physics.md §15.2)."""
     values = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(values)):
         raise FloatingPointError("AIS log-weights are not all finite")
@@ -101,14 +102,15 @@ class PartitionBracket:
     @property
     def lower(self):
         """A lower estimate of log Z: forward AIS minus two standard errors (or reverse AIS
-        minus two of its own, if lower: the two estimates may cross within their errors)."""
+        minus two of its own, if lower: the two estimates may cross within their errors;
+        docs/physics.md §15.4)."""
         return min(self.forward - 2.0 * self.forward_stderr,
                    self.reverse - 2.0 * self.reverse_stderr)
 
     @property
     def upper(self):
         """An upper estimate of log Z: reverse AIS plus two standard errors (or forward AIS
-        plus two of its own, if higher)."""
+        plus two of its own, if higher; docs/physics.md §15.4)."""
         return max(self.reverse + 2.0 * self.reverse_stderr,
                    self.forward + 2.0 * self.forward_stderr)
 
@@ -129,14 +131,15 @@ def _check_binary(rbm):
 
 def base_log_partition(rbm, base_fields):
     """log Z_0 of the base model: independent visible units with fields a⁰ and free hidden
-    units, Σ_i Γ_v(a⁰_i) + M Γ_h(0)."""
+    units, Σ_i Γ_v(a⁰_i) + M Γ_h(0) (docs/physics.md §15.1)."""
     return float(rbm.visible.cumulant(base_fields).sum()
                  + rbm.n_hidden * rbm.hidden.cumulant(0.0))
 
 
 def anneal_chains(rbm, starts, betas, seed, reverse, base_fields):
     """S of every chain (``kernels.ais.anneal``): forward from draws of the base (``starts``
-    gives only their number), or reverse from the rows of ``starts``."""
+    gives only their number), or reverse from the rows of ``starts`` (docs/physics.md
+    §15.2, §15.3)."""
     chains = np.array(starts, dtype=np.int8, copy=True, order="C")
     states = seed_streams(seed, len(chains))
     log_weights = np.empty(len(chains))

@@ -48,7 +48,7 @@ def log_integrand(rbm, points):
 
 
 def _bound(rbm):
-    """(C, κ, A) with log f(h) ≤ C + Σ_μ (−κ h_μ²/2 + A_μ |h_μ|)."""
+    """(C, κ, A) with log f(h) ≤ C + Σ_μ (−κ h_μ²/2 + A_μ |h_μ|) (docs/physics.md §12.3)."""
     w, g = rbm.weights3, rbm.fields2  # (N, M, S), (N, S)
     kappa = 1.0 / rbm.hidden.variance if rbm.hidden.code == GAUSSIAN else 1.0
     slopes = np.abs(rbm.hidden_fields).astype(np.float64)

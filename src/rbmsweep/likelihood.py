@@ -129,7 +129,7 @@ def _hidden_states(rbm):
 
 def _closed_form(rbm):
     """(A, b, constant): −F(v) = −½ vᵀAv + bᵀv + constant for Gaussian × Gaussian units,
-    A = I/σ_v² − σ_h² W Wᵀ, b = g + σ_h² W c."""
+    A = I/σ_v² − σ_h² W Wᵀ, b = g + σ_h² W c ([DFF]; docs/physics.md §12.3, ``closed_form``)."""
     w, s2v, s2h = rbm.weights, rbm.visible.variance, rbm.hidden.variance
     precision = np.eye(rbm.n_visible) / s2v - s2h * w @ w.T
     linear = rbm.visible_fields + s2h * w @ rbm.hidden_fields
@@ -224,7 +224,7 @@ def log_likelihood(rbm, v, method="auto", log_z=None):
 
 # -- the exact gradient -----------------------------------------------------------------------------
 def _visible_means(rbm, hidden):
-    """E[φ(v) | h] at hidden configurations ``hidden`` (P, M): (P, N, S)."""
+    """E[φ(v) | h] at hidden configurations ``hidden`` (P, M): (P, N, S) (docs/physics.md §12.3)."""
     x = rbm.fields2[None] + np.einsum("pm,ims->pis", hidden, rbm.weights3)
     code = rbm.visible.code
     if code == POTTS:

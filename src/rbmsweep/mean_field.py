@@ -31,7 +31,8 @@ def _entropy(m):
 
 def tap_potential(rbm, m_v, m_h, order=2):
     """Γ(m_v, m_h) of the module docstring of ``kernels.mean_field`` per chain (rows): the
-    negative Gibbs free energy to ``order`` in the couplings; at a stationary point ≈ log Z."""
+    negative Gibbs free energy to ``order`` in the couplings; at a stationary point ≈ log Z
+    ([F17] eq. 13; docs/physics.md §14.1)."""
     _check(rbm, order)
     m_v, m_h = np.atleast_2d(m_v).astype(float), np.atleast_2d(m_h).astype(float)
     w = rbm.weights
@@ -50,7 +51,8 @@ def fixed_point(rbm, order=2, m_v=None, m_h=None, damping=0.5, max_iterations=10
                 tolerance=1e-10):
     """Magnetisations at the stationary point of Γ (damped iteration, ``kernels.mean_field``),
     started from ``m_v``, ``m_h`` (rows are chains; default one chain at the independent-unit
-    means sigm(a), sigm(b)).  Returns (m_v, m_h, iterations, residual)."""
+    means sigm(a), sigm(b)).  Returns (m_v, m_h, iterations, residual).  [F17] eqs. 15–16;
+    docs/physics.md §14.2."""
     _check(rbm, order)
     m_v = np.atleast_2d(expit(rbm.visible_fields) if m_v is None else m_v).astype(float)
     m_h = np.atleast_2d(expit(rbm.hidden_fields) if m_h is None else m_h).astype(float)

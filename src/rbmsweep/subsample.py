@@ -29,7 +29,8 @@ def subsample_rows(n_rows, size, seed, part):
 
 def mean_and_standard_error(values, population):
     """The estimate of the population mean from a simple random sample ``values`` drawn
-    without replacement from ``population`` values, and its standard error."""
+    without replacement from ``population`` values, and its standard error (with the
+    finite-population correction; docs/physics.md §18.4)."""
     values = np.asarray(values, dtype=np.float64)
     k = len(values)
     if k >= population:

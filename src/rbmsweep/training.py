@@ -125,6 +125,14 @@ def _restore(saved, rbm, chains, chain_states):
         live[...] = copy
 
 
+def _raise_if_diverged(rbm, epoch, learning_rate):
+    """FloatingPointError if an epoch left non-finite weights (binary and mean-field runs)."""
+    if not np.all(np.isfinite(rbm.weights)):
+        raise FloatingPointError(
+            f"training diverged at epoch {epoch}: the weights are no longer finite "
+            f"(learning_rate={learning_rate}); lower the learning rate")
+
+
 def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_size,
                   gibbs_steps, learn_fields, n_threads, precision, magnetisations=None):
     """A function ``(order, epoch, data=v) -> stop reason`` ("" to go on) that trains one epoch
@@ -136,10 +144,7 @@ def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_
         def run_mean_field(order, epoch, data=v):
             magnetisations.epoch(epoch, data, order, rbm, float(learning_rate), int(batch_size),
                                  learn_fields)
-            if not np.all(np.isfinite(rbm.weights)):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch}: the weights are no longer finite "
-                    f"(learning_rate={learning_rate}); lower the learning rate")
+            _raise_if_diverged(rbm, epoch, learning_rate)
             return ""
         return run_mean_field
     if rbm._binary:
@@ -153,10 +158,7 @@ def _epoch_runner(rbm, v, chains, chain_states, algorithm, learning_rate, batch_
                    chain_states, rbm.visible.code, rbm.hidden.code, float(learning_rate),
                    int(batch_size), int(gibbs_steps), persistent, learn_fields, learn_fields,
                    n_threads, work_weights)
-            if not np.all(np.isfinite(rbm.weights)):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch}: the weights are no longer finite "
-                    f"(learning_rate={learning_rate}); lower the learning rate")
+            _raise_if_diverged(rbm, epoch, learning_rate)
             return ""
         return run_binary
     kernel = (general_pcd.train_epoch_serial if n_threads == 1

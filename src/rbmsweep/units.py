@@ -42,14 +42,14 @@ class BinaryUnit:
     theta = 0.0
 
     def cumulant(self, x):
-        """Γ(x) = log Σ_{h ∈ values} e^{h x}."""
+        """Γ(x) = log Σ_{h ∈ values} e^{h x} (HTCM20, below eq. 3; docs/physics.md §3.2)."""
         x = np.asarray(x, dtype=np.float64)
         if self.code == SPIN:
             return _log_two_cosh(x)
         return -log_expit(-x)  # log(1 + e^x), stable for both signs
 
     def mean(self, x):
-        """Γ'(x): the mean of the unit given its input."""
+        """Γ'(x): the mean of the unit given its input (docs/physics.md §3.2)."""
         x = np.asarray(x, dtype=np.float64)
         if self.code == SPIN:
             return np.tanh(x)
@@ -86,11 +86,12 @@ class PottsUnit:
         return self.q
 
     def cumulant(self, x):
-        """Γ(x) = log Σ_a e^{x_a} over the last axis."""
+        """Γ(x) = log Σ_a e^{x_a} over the last axis (docs/physics.md §12.1)."""
         return logsumexp(np.asarray(x, dtype=np.float64), axis=-1)
 
     def mean(self, x):
-        """P(v = a | x) for every state a (the mean of the one-hot vector), last axis."""
+        """P(v = a | x) for every state a (the mean of the one-hot vector), last axis
+        (docs/physics.md §12.1)."""
         return softmax(np.asarray(x, dtype=np.float64), axis=-1)
 
 
@@ -112,7 +113,7 @@ class GaussianUnit:
                              "finite number > 0")
 
     def cumulant(self, x):
-        """Γ(x) = σ² x²/2 + ½ log(2π σ²)."""
+        """Γ(x) = σ² x²/2 + ½ log(2π σ²) (docs/physics.md §12.2)."""
         x = np.asarray(x, dtype=np.float64)
         return 0.5 * self.variance * x**2 + HALF_LOG_2PI + 0.5 * np.log(self.variance)
 
@@ -154,12 +155,13 @@ class DoubleWellUnit:
                 0.5 * a_minus**2 + log_ndtr(a_minus))
 
     def cumulant(self, x):
-        """Γ(x) = ½ log 2π + log(e^{L₊} + e^{L₋}), L± = a±²/2 + log Φ(a±)."""
+        """Γ(x) = ½ log 2π + log(e^{L₊} + e^{L₋}), L± = a±²/2 + log Φ(a±) (docs/physics.md
+        §12.2)."""
         _, _, l_plus, l_minus = self._half_lines(x)
         return HALF_LOG_2PI + np.logaddexp(l_plus, l_minus)
 
     def mean(self, x):
-        """Γ'(x) = π₊ m(a₊) − π₋ m(a₋)."""
+        """Γ'(x) = π₊ m(a₊) − π₋ m(a₋) (docs/physics.md §12.2)."""
         a_plus, a_minus, l_plus, l_minus = self._half_lines(x)
         p_plus = expit(l_plus - l_minus)
         return p_plus * truncated_mean(a_plus) - (1.0 - p_plus) * truncated_mean(a_minus)

@@ -25,24 +25,12 @@ threads.
 import numpy as np
 from numba import njit, prange
 
-from .unit_functions import unit_cumulant, unit_sample
-
-
-@njit(inline="always")
-def _inputs(v, weights, hidden_fields, out):
-    n_visible, n_hidden = weights.shape
-    for mu in range(n_hidden):
-        out[mu] = hidden_fields[mu]
-    for i in range(n_visible):
-        vi = v[i]
-        if vi != 0:
-            for mu in range(n_hidden):
-                out[mu] += vi * weights[i, mu]
+from .unit_functions import hidden_inputs, unit_cumulant, unit_sample
 
 
 @njit(inline="always")
 def _increment(v, inputs, visible_fields, base_fields, beta_from, beta_to, hidden_code):
-    """log f_{β_to}(v) − log f_{β_from}(v)."""
+    """log f_{β_to}(v) − log f_{β_from}(v), one term of S (docs/physics.md §15.1)."""
     total = 0.0
     step = beta_to - beta_from
     for i in range(v.shape[0]):
@@ -57,7 +45,8 @@ def _increment(v, inputs, visible_fields, base_fields, beta_from, beta_to, hidde
 @njit(inline="always")
 def _transition(v, inputs, hidden, weights, visible_fields, base_fields, beta, state,
                 visible_code, hidden_code):
-    """One Gibbs sweep of T_β in place; ``inputs`` are I_μ(v) of the current v."""
+    """One Gibbs sweep of T_β in place (docs/physics.md §15.1); ``inputs`` are I_μ(v) of the
+    current v."""
     n_visible, n_hidden = weights.shape
     for mu in range(n_hidden):
         hidden[mu] = unit_sample(hidden_code, beta * inputs[mu], state)
@@ -78,17 +67,17 @@ def _chain(v, state, weights, visible_fields, hidden_fields, base_fields, betas,
     total = 0.0
     if reverse:
         for k in range(n_steps - 1, -1, -1):
-            _inputs(v, weights, hidden_fields, inputs)
+            hidden_inputs(v, weights, hidden_fields, inputs)
             _transition(v, inputs, hidden, weights, visible_fields, base_fields, betas[k + 1],
                         state, visible_code, hidden_code)
-            _inputs(v, weights, hidden_fields, inputs)
+            hidden_inputs(v, weights, hidden_fields, inputs)
             total += _increment(v, inputs, visible_fields, base_fields, betas[k], betas[k + 1],
                                 hidden_code)
     else:
         for i in range(n_visible):  # v_0: an exact draw of the base model
             v[i] = unit_sample(visible_code, base_fields[i], state)
         for k in range(n_steps):
-            _inputs(v, weights, hidden_fields, inputs)
+            hidden_inputs(v, weights, hidden_fields, inputs)
             total += _increment(v, inputs, visible_fields, base_fields, betas[k], betas[k + 1],
                                 hidden_code)
             if k + 1 < n_steps:

@@ -86,7 +86,8 @@ def log_partition_binary_hidden(weights, visible_fields, hidden_fields, visible_
 @njit(cache=True)
 def log_hidden_integrand(points, weights, visible_fields, hidden_fields, visible_code,
                          visible_variance, hidden_code, hidden_variance, theta, out):
-    """out[p] = log f(h) at the real hidden configurations ``points[p]`` (P, M)."""
+    """out[p] = log f(h) at the real hidden configurations ``points[p]`` (P, M)
+    (docs/physics.md §12.3, ``quadrature_hidden``)."""
     n_visible, n_hidden, n_states = weights.shape
     weights_t = np.empty((n_hidden, n_states, n_visible))
     fields_t = np.empty((n_states, n_visible))
@@ -105,7 +106,8 @@ def log_hidden_integrand(points, weights, visible_fields, hidden_fields, visible
 @njit(cache=True)
 def negative_free_energies(data, weights, visible_fields, hidden_fields, visible_code,
                            visible_variance, hidden_code, hidden_variance, theta):
-    """−F(v) = Σ_i ψ_i(v_i) + Σ_μ Γ_h(I_μ(v)) for each row of ``data``."""
+    """−F(v) = Σ_i ψ_i(v_i) + Σ_μ Γ_h(I_μ(v)) for each row of ``data`` (HTCM20, below eq. 3;
+    docs/physics.md §3.4, §12.3)."""
     n_samples, n_visible = data.shape
     n_hidden, n_states = weights.shape[1], weights.shape[2]
     weights_t = np.empty((n_hidden, n_states, n_visible))

@@ -119,7 +119,8 @@ def chain_sweeps(row, hidden, inputs, state, weights_t, fields_t, hidden_fields,
 @njit(error_model="numpy")
 def _accumulate(row, weight, weights_t, hidden_fields, visible_code, hidden_code,
                 hidden_variance, theta, inputs, grad_w, grad_g, grad_c):
-    """Add weight · (φ(v) Γ'(I), φ(v), Γ'(I)) of configuration ``row`` to the gradient."""
+    """Add weight · (φ(v) Γ'(I), φ(v), Γ'(I)) of configuration ``row`` to the gradient
+    (HTCM20 eq. 6; docs/physics.md §3.6, §12.3)."""
     hidden_inputs(row, weights_t, hidden_fields, visible_code, inputs)
     n_hidden, _, n_visible = weights_t.shape
     for mu in range(n_hidden):
@@ -141,7 +142,8 @@ def _accumulate(row, weight, weights_t, hidden_fields, visible_code, hidden_code
 
 @njit(inline="always")
 def _zero_sum(grad):
-    """Project every site's gradient on Σ_a = 0 (the zero-sum gauge), grad (..., S, N)."""
+    """Project every site's gradient on Σ_a = 0 (the zero-sum gauge, docs/physics.md §12.1),
+    grad (..., S, N)."""
     flat = grad.reshape((-1, grad.shape[-2], grad.shape[-1]))
     n_states = flat.shape[1]
     for k in range(flat.shape[0]):

@@ -34,7 +34,7 @@ def _sample_layer(out, inputs, code, state):
 @njit(inline="always")
 def _gibbs_sweeps(chain, state, weights, visible_fields, hidden_fields, visible_code, hidden_code,
                   n_steps, inputs, hidden, field):
-    """n_steps full sweeps h ~ p(h|v), v ~ p(v|h) of one chain, in place."""
+    """n_steps full sweeps h ~ p(h|v), v ~ p(v|h) of one chain, in place (docs/physics.md §3.3)."""
     n_visible, n_hidden = weights.shape
     for _ in range(n_steps):
         hidden_inputs(chain, weights, hidden_fields, inputs)

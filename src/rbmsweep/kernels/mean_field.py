@@ -35,7 +35,8 @@ from .vecmath import sigmoid
 
 @njit(error_model="numpy")
 def _layer_update(m_self, m_other, weights_t, w2_t, w3_t, fields, order, out):
-    """out = f(m_self; m_other): the mean-field map of one layer for every chain, through BLAS.
+    """out = f(m_self; m_other): the mean-field map of one layer for every chain, through BLAS
+    (the TAP equations, [F17] eqs. 15–16; docs/physics.md §14.1).
 
     ``weights_t`` etc. are the couplings as (other layer, this layer) matrices, so that
     ``m_other @ weights_t`` is Σ_j W_ij m_j for every chain."""

@@ -17,7 +17,8 @@ from .vecmath import exp
 
 @njit(cache=True)
 def log_partition_over_hidden(weights, visible_fields, hidden_fields, visible_code, hidden_code):
-    """log Z by enumerating the 2^M hidden states (Gray code: one column added per state).
+    """log Z by enumerating the 2^M hidden states (Gray code: one column added per state;
+    docs/physics.md §3.5).
 
     log Z = log Σ_h exp(Σ_μ c_μ h_μ + Σ_i Γ_v(g_i + Σ_μ w_iμ h_μ)), summed with a running
     log-sum-exp.  Cost 2^M · N.

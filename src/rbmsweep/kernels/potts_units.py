@@ -28,7 +28,8 @@ _LOW = -708.0
 
 @njit(inline="always")
 def hidden_inputs(row, weights_t, hidden_fields, out):
-    """out[μ] = c_μ + Σ_i w_iμ(v_i) for one Potts configuration ``row`` (int8 states)."""
+    """out[μ] = c_μ + Σ_i w_iμ(v_i) for one Potts configuration ``row`` (int8 states;
+    docs/physics.md §12.1)."""
     n_hidden, _, n_visible = weights_t.shape
     for mu in range(n_hidden):
         total = hidden_fields[mu]
@@ -39,7 +40,7 @@ def hidden_inputs(row, weights_t, hidden_fields, out):
 
 @njit(inline="always")
 def site_inputs(hidden, weights_t, fields_t, x):
-    """x[a, i] = g_i(a) + Σ_μ w_iμ(a) h_μ (flat loops over the sites)."""
+    """x[a, i] = g_i(a) + Σ_μ w_iμ(a) h_μ (flat loops over the sites; docs/physics.md §12.1)."""
     n_hidden, n_states, n_visible = weights_t.shape
     for a in range(n_states):
         for i in range(n_visible):
@@ -82,7 +83,7 @@ def sample_sites(x, top, threshold, row, state):
 
 @njit(inline="always")
 def site_cumulant(x, i):
-    """Γ_v = log Σ_a e^{x[a, i]} of site i, stable."""
+    """Γ_v = log Σ_a e^{x[a, i]} of site i, stable (docs/physics.md §12.1)."""
     n_states = x.shape[0]
     top = x[0, i]
     for a in range(1, n_states):

@@ -69,7 +69,8 @@ def log_ndtr(x):
 
 @njit(inline="always")
 def truncated_mean(a):
-    """m(a) = E[X | X > 0] for X ~ N(a, 1), = a + φ(a)/Φ(a) (> 0 for every a)."""
+    """m(a) = E[X | X > 0] for X ~ N(a, 1), = a + φ(a)/Φ(a) (> 0 for every a; docs/physics.md
+    §12.2)."""
     if a > _ASYMPTOTIC:
         return a + math.exp(-0.5 * a * a - _HALF_LOG_2PI - log_ndtr(a))
     t = _tail_series(a)
@@ -78,7 +79,8 @@ def truncated_mean(a):
 
 @njit(inline="always")
 def _half_lines(x, theta):
-    """(a₊, a₋, L₊, L₋) of the double well at input x."""
+    """(a₊, a₋, L₊, L₋) of the double well at input x (a± = ±x − θ, L± = a±²/2 + log Φ(a±);
+    docs/physics.md §12.2)."""
     a_plus = x - theta
     a_minus = -x - theta
     return (a_plus, a_minus, 0.5 * a_plus * a_plus + log_ndtr(a_plus),
@@ -87,7 +89,7 @@ def _half_lines(x, theta):
 
 @njit(inline="always")
 def double_well_cumulant(x, theta):
-    """Γ(x) = log ∫ dh exp(−h²/2 − θ|h| + h x)."""
+    """Γ(x) = log ∫ dh exp(−h²/2 − θ|h| + h x) (docs/physics.md §12.2)."""
     _, _, l_plus, l_minus = _half_lines(x, theta)
     high = max(l_plus, l_minus)
     return _HALF_LOG_2PI + high + math.log1p(math.exp(-abs(l_plus - l_minus)))
@@ -95,7 +97,7 @@ def double_well_cumulant(x, theta):
 
 @njit(inline="always")
 def double_well_mean(x, theta):
-    """Γ'(x): the mean of h given its input x."""
+    """Γ'(x): the mean of h given its input x, π₊ m(a₊) − π₋ m(a₋) (docs/physics.md §12.2)."""
     a_plus, a_minus, l_plus, l_minus = _half_lines(x, theta)
     p_plus = 1.0 / (1.0 + math.exp(l_minus - l_plus))
     return p_plus * truncated_mean(a_plus) - (1.0 - p_plus) * truncated_mean(a_minus)
@@ -129,7 +131,7 @@ def truncated_standard_normal(b, state):
 @njit
 def double_well_sample(x, theta, state):
     """h ~ p(h | x) ∝ exp(−h²/2 − θ|h| + h x): the half-line (one uniform), then the
-    truncated Gaussian on it."""
+    truncated Gaussian on it (docs/physics.md §12.2, exact sampling)."""
     a_plus, a_minus, l_plus, l_minus = _half_lines(x, theta)
     p_plus = 1.0 / (1.0 + math.exp(l_minus - l_plus))
     if uniform(state) < p_plus:

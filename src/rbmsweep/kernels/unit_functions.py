@@ -35,7 +35,8 @@ def unit_levels(code):
 
 @njit(inline="always")
 def high_probability_scale(code):
-    """P(unit high | input x) = σ(scale·x): σ(2x) for a spin, σ(x) for a Bernoulli unit."""
+    """P(unit high | input x) = σ(scale·x): σ(2x) for a spin, σ(x) for a Bernoulli unit
+    (HTCM20 eq. 3; docs/physics.md §3.2)."""
     return 2.0 if code == SPIN else 1.0
 
 
@@ -56,7 +57,8 @@ def log_one_plus_exp(x):
 
 @njit(inline="always")
 def unit_cumulant(code, x):
-    """Γ(x) = log Σ_h e^{h x} over the unit's values: log 2cosh x (spin), log(1+e^x) (Bernoulli)."""
+    """Γ(x) = log Σ_h e^{h x} over the unit's values: log 2cosh x (spin), log(1+e^x) (Bernoulli)
+    (HTCM20, below eq. 3; docs/physics.md §3.2)."""
     if code == SPIN:
         ax = abs(x)
         return ax + np.log1p(np.exp(-2.0 * ax))
@@ -65,7 +67,7 @@ def unit_cumulant(code, x):
 
 @njit(inline="always")
 def unit_mean(code, x):
-    """Γ'(x): tanh x (spin), sigmoid x (Bernoulli)."""
+    """Γ'(x): tanh x (spin), sigmoid x (Bernoulli) (docs/physics.md §3.2)."""
     if code == SPIN:
         return np.tanh(x)
     return sigmoid(x)
@@ -73,7 +75,8 @@ def unit_mean(code, x):
 
 @njit(inline="always")
 def unit_sample(code, x, state):
-    """Draw a unit given its input x: +1/−1 with P(+1) = σ(2x) (spin), 1/0 with P(1) = σ(x)."""
+    """Draw a unit given its input x: +1/−1 with P(+1) = σ(2x) (spin), 1/0 with P(1) = σ(x)
+    (docs/physics.md §3.2–3.3)."""
     u = uniform(state)
     if code == SPIN:
         return 1 if u < sigmoid(2.0 * x) else -1
@@ -82,7 +85,8 @@ def unit_sample(code, x, state):
 
 @njit(inline="always")
 def hidden_inputs(row, weights, hidden_fields, out):
-    """out[μ] = I_μ = c_μ + Σ_i v_i w_iμ for one visible configuration ``row``."""
+    """out[μ] = I_μ = c_μ + Σ_i v_i w_iμ for one visible configuration ``row`` (docs/physics.md
+    §3.2)."""
     n_visible, n_hidden = weights.shape
     for mu in range(n_hidden):
         out[mu] = hidden_fields[mu]

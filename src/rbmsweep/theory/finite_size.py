@@ -42,7 +42,8 @@ HALF = 0.5
 
 
 def gaussian_fourth_moments(population):
-    """Cov(y_j², y_k²) of Gaussian data in the population's (real) eigenbasis: 2 τ_j² δ_jk."""
+    """Cov(y_j², y_k²) of Gaussian data in the population's (real) eigenbasis: 2 τ_j² δ_jk
+    (docs/physics.md §17.3)."""
     tau = np.asarray(population, dtype=float)
     return np.diag(2.0 * tau**2)
 
@@ -50,7 +51,8 @@ def gaussian_fourth_moments(population):
 def circulant_gaussian_fourth_moments(population):
     """Cov(|F_k|², |F_k'|²) of Gaussian data with a circulant covariance, in its complex
     Fourier modes k = 0..N−1 (``population`` in that order): τ_k² (δ_kk' + δ_k,N−k') — |F_k|²
-    and |F_N−k|² are one number for real data, and the real modes k = 0, N/2 get 2 τ_k²."""
+    and |F_N−k|² are one number for real data, and the real modes k = 0, N/2 get 2 τ_k²
+    (docs/physics.md §17.3)."""
     tau = np.asarray(population, dtype=float)
     n = tau.size
     k = np.arange(n)
@@ -69,7 +71,8 @@ def _groups(tau):
 def half_sizes(alpha, n_population):
     """Ma (2012)'s substitution n → n − ½, N → N − ½ (``HALF``), which makes the real white
     Wishart's Tracy–Widom description accurate to O(n^(-2/3)), as (shrink, α'): a formula for
-    S = XᵀX/n evaluated at ratio α' = (N − ½)/(n − ½), times shrink = (n − ½)/n."""
+    S = XᵀX/n evaluated at ratio α' = (N − ½)/(n − ½), times shrink = (n − ½)/n
+    (docs/physics.md §17.3)."""
     n_samples = n_population / alpha
     shrink = (n_samples - HALF) / n_samples
     return shrink, alpha * (n_population - HALF) / (n_population * shrink)
@@ -85,7 +88,8 @@ def outlier_location(spike, rest, alpha, n_population):
 
 
 def outlier_slope(spike, rest, alpha, n_population):
-    """ψ_R'(ℓ) = 1 − α (1/N) Σ_{j∈R} τ_j² / (ℓ − τ_j)²: positive when ℓ is isolated (BBP)."""
+    """ψ_R'(ℓ) = 1 − α (1/N) Σ_{j∈R} τ_j² / (ℓ − τ_j)²: positive when ℓ is isolated (BBP;
+    docs/physics.md §6.3, §17.3)."""
     rest = np.asarray(rest, dtype=float)
     return 1.0 - alpha * np.sum((rest / (spike - rest)) ** 2) / n_population
 

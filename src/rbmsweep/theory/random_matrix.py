@@ -169,7 +169,8 @@ def _bisect(fun, lo, hi, increasing, n_iter=200):
 
 
 def _top_edge(t, w, alpha):
-    """Right edge of the support: root u* > tau_max of alpha f(u) = 1, value psi(u*)."""
+    """Right edge of the support: root u* > tau_max of alpha f(u) = 1, value psi(u*)
+    (Silverstein & Choi 1995; docs/physics.md §6.3)."""
     tmax, wmax = t[-1], w[-1]
     gap = tmax - t  # >= 0, exact 0 for the top eigenvalue (avoids cancellation)
 

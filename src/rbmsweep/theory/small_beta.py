@@ -33,7 +33,8 @@ def _field(w, gram, h):
     ``(N, M)`` on a periodic grid of spacing ``h`` (3-point Laplacian ``lap_h``), given the
     Gram matrix ``gram``, which the dynamics sets to ``h W^T W``.  The one formula behind
     :func:`continuum_rhs`, :func:`small_beta_rhs` (``h = 1``, where ``lap_1 W + 2 W`` is
-    ``w_{i+1} + w_{i-1}``) and the integrator."""
+    ``w_{i+1} + w_{i-1}``) and the integrator (HTCM20 eqs. 36-38, 49-50 for any M;
+    docs/physics.md §9.2-9.3)."""
     lap = (np.roll(w, 1, axis=0) + np.roll(w, -1, axis=0) - 2.0 * w) / h**2
     return lap + 2.0 * w - w @ gram + w * np.sum(w**2, axis=1, keepdims=True)
 
@@ -161,7 +162,7 @@ def integrate_small_beta(
     rtol=1e-8,
     atol=1e-11,
 ):
-    """Integrate the small-β learning dynamics (HTCM20 eqs. 36-38, 49-52; docs/physics.md §9.5).
+    """Integrate the small-β learning dynamics (HTCM20 eqs. 36-38, 49-52; docs/physics.md §9.4).
 
     ``continuum=False``: lattice equations (36) / (49-50) (:func:`small_beta_rhs`) on a
     ring of ``n_sites`` sites (``dx`` ignored).  ``continuum=True``: the PDE (37-38)
@@ -256,9 +257,9 @@ def profile_fwhm(b=None):
     return 2.0 * np.arccosh(2.0) / np.sqrt(b - 2.0)
 
 
-# -- the numerical experiments of HTCM20 Fig. 14 (docs/physics.md §9.5) -----------------------
+# -- the numerical experiments of HTCM20 Fig. 14 (docs/physics.md §9.4) -----------------------
 def lattice_one_unit(n_sites, seed=0, init_std=0.01, t_max=THEORY_TIME, n_times=201):
-    """Eq. 36 on a ring of ``n_sites`` from small random weights (``init_std``, ``seed`` as
+    """HTCM20 eq. 36 on a ring of ``n_sites`` from small random weights (``init_std``, ``seed`` as
     in :func:`integrate_small_beta`): ``(times, weights)``, weights ``(n_times, n_sites)``;
     the last row is the stationary peak for the default ``t_max``."""
     return integrate_small_beta(n_sites, t_max=t_max, n_times=n_times, init_std=init_std,
@@ -266,7 +267,7 @@ def lattice_one_unit(n_sites, seed=0, init_std=0.01, t_max=THEORY_TIME, n_times=
 
 
 def continuum_one_unit(seed=0, t_max=500.0, n_times=2):
-    """Eqs. 37-38 on the grid of ``CONTINUUM_POINTS`` points ``CONTINUUM_DX`` apart, from
+    """HTCM20 eqs. 37-38 on the grid of ``CONTINUUM_POINTS`` points ``CONTINUUM_DX`` apart, from
     small random weights: ``(times, weights)``, weights ``(n_times, CONTINUUM_POINTS)``; the
     last row is stationary for the default ``t_max``."""
     return integrate_small_beta(CONTINUUM_POINTS, dx=CONTINUUM_DX, continuum=True, t_max=t_max,
@@ -274,14 +275,14 @@ def continuum_one_unit(seed=0, t_max=500.0, n_times=2):
 
 
 def lattice_two_units(n_sites, seed=0, t_max=THEORY_TIME, n_times=2):
-    """Eqs. 49-50 on a ring of ``n_sites`` from small random weights: ``(times, weights)``,
+    """HTCM20 eqs. 49-50 on a ring of ``n_sites`` from small random weights: ``(times, weights)``,
     weights ``(n_times, n_sites, 2)``; the last row is stationary for the default ``t_max``."""
     return integrate_small_beta(n_sites, n_units=2, t_max=t_max, n_times=n_times, seed=seed)
 
 
 def repulsion(n_sites, one_unit_profile, separations=START_SEPARATIONS, t_max=300.0, n_times=151):
-    """Eqs. 49-50 started from two copies of ``one_unit_profile`` (length ``n_sites``), rolled
-    by ``-(s // 2)`` and ``s - s // 2`` sites, i.e. ``s`` sites apart, for each ``s`` in
+    """HTCM20 eqs. 49-50 started from two copies of ``one_unit_profile`` (length ``n_sites``),
+    rolled by ``-(s // 2)`` and ``s - s // 2`` sites, i.e. ``s`` sites apart, for each ``s`` in
     ``separations``: ``(times, weights)``, weights ``(len(separations), n_times, n_sites, 2)``."""
     runs = []
     for separation in separations:
